@@ -1,0 +1,105 @@
+/**
+ * The BFF's HTTP DTOs (DESIGN.md §4). Response schemas are allowlists: a field that is not listed
+ * here cannot reach the browser, so no token or secret can leak by accident.
+ */
+import Type, { type Static } from 'typebox'
+import { ScopeSchema } from './wechat.js'
+
+/** A user as the SPA sees it: WeChat's profile fields plus the app's own. Never a token. */
+export const WechatUserSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    openid: Type.String(),
+    unionid: Type.Optional(Type.String()),
+    nickname: Type.String(),
+    headimgurl: Type.String(),
+    sex: Type.Integer(),
+    province: Type.String(),
+    city: Type.String(),
+    country: Type.String(),
+    privilege: Type.Array(Type.String()),
+    createdAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'WechatUser' },
+)
+export type WechatUser = Static<typeof WechatUserSchema>
+
+/** Facts about the current session. */
+export const SessionInfoSchema = Type.Object(
+  {
+    scope: ScopeSchema,
+    /** A snapshot-page (快照页) guest: read-only, never stored as a user. */
+    snapshot: Type.Boolean(),
+    expiresAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'SessionInfo' },
+)
+export type SessionInfo = Static<typeof SessionInfoSchema>
+
+/**
+ * `GET /api/me`, `POST /api/auth/session`. `user` is null for a session with no stored profile:
+ * a first `snsapi_base` login or a snapshot guest.
+ */
+export const MeResponseSchema = Type.Object({
+  user: Type.Union([WechatUserSchema, Type.Null()]),
+  session: SessionInfoSchema,
+})
+export type MeResponse = Static<typeof MeResponseSchema>
+
+/** `POST /api/me/refresh` */
+export const RefreshResponseSchema = Type.Object({ user: WechatUserSchema })
+export type RefreshResponse = Static<typeof RefreshResponseSchema>
+
+/** `GET /api/auth/authorize-url` query. */
+export const AuthorizeUrlQuerySchema = Type.Object({
+  /** Same-origin relative path to come back to, e.g. `/me?tab=1`. */
+  returnTo: Type.String({ default: '/', minLength: 1, maxLength: 1024 }),
+  scope: Type.Optional(ScopeSchema),
+})
+export type AuthorizeUrlQuery = Static<typeof AuthorizeUrlQuerySchema>
+
+/** `GET /api/auth/authorize-url` */
+export const AuthorizeUrlResponseSchema = Type.Object({
+  url: Type.String(),
+  state: Type.String(),
+})
+export type AuthorizeUrlResponse = Static<typeof AuthorizeUrlResponseSchema>
+
+/** `POST /api/auth/session` body. */
+export const SessionRequestSchema = Type.Object({
+  code: Type.String({ minLength: 1, maxLength: 128 }),
+  state: Type.String({ minLength: 1, maxLength: 128 }),
+})
+export type SessionRequest = Static<typeof SessionRequestSchema>
+
+/** A participant of the demo activity: public facts only, never an openid. */
+export const ParticipantSchema = Type.Object({
+  nickname: Type.String(),
+  headimgurl: Type.String(),
+})
+export type Participant = Static<typeof ParticipantSchema>
+
+/** `GET /api/activity`: the demo H5 activity. */
+export const ActivityResponseSchema = Type.Object({
+  id: Type.Integer(),
+  title: Type.String(),
+  description: Type.String(),
+  coverUrl: Type.String(),
+  startsAt: Type.String({ format: 'date-time' }),
+  endsAt: Type.String({ format: 'date-time' }),
+  joined: Type.Boolean(),
+  participantCount: Type.Integer(),
+  participants: Type.Array(ParticipantSchema),
+})
+export type ActivityResponse = Static<typeof ActivityResponseSchema>
+
+/** `POST /api/activity/join` */
+export const JoinResponseSchema = Type.Object({
+  joined: Type.Literal(true),
+  participantCount: Type.Integer(),
+})
+export type JoinResponse = Static<typeof JoinResponseSchema>
+
+/** Headers the SPA adds to `/api` requests until one succeeds (DESIGN.md §3 step 4). */
+export const CODE_HEADER = 'x-wechat-code'
+export const STATE_HEADER = 'x-wechat-state'

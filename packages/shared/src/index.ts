@@ -1,0 +1,5 @@
+export * from './wechat.js'
+export * from './errors.js'
+export * from './api.js'
+export * from './auth-params.js'
+export * from './profile.js'
