@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest'
+import Value from 'typebox/value'
+import {
+  ERROR_CODES,
+  ERROR_STATUS,
+  ErrorBodySchema,
+  MeResponseSchema,
+  WebTokenResponseSchema,
+  WechatUserInfoSchema,
+  grantsUserinfo,
+  isErrorBody,
+} from '../src/index.js'
+
+describe('WechatUserInfoSchema', () => {
+  it('accepts the post-2021 userinfo shape with emoji and no unionid', () => {
+    const body = {
+      openid: 'o6_bmjrPTlm6_2sgVt7hMZOPfL2M',
+      nickname: '小明🌸',
+      sex: 0,
+      language: '',
+      city: '',
+      province: '',
+      country: '',
+      headimgurl: '',
+      privilege: [],
+    }
+    expect(Value.Check(WechatUserInfoSchema, body)).toBe(true)
+  })
+
+  it('rejects a body without openid or with a non-array privilege', () => {
+    expect(Value.Check(WechatUserInfoSchema, { nickname: 'x' })).toBe(false)
+    const bad = {
+      openid: 'o1',
+      nickname: '',
+      sex: 0,
+      province: '',
+      city: '',
+      country: '',
+      headimgurl: '',
+      privilege: 'none',
+    }
+    expect(Value.Check(WechatUserInfoSchema, bad)).toBe(false)
+  })
+})
+
+describe('WebTokenResponseSchema', () => {
+  it('accepts a snapshot-user exchange response', () => {
+    const body = {
+      access_token: '83_abc',
+      expires_in: 7200,
+      refresh_token: '83_def',
+      openid: 'oVirtual000000000000000000001',
+      scope: 'snsapi_userinfo',
+      is_snapshotuser: 1,
+      unionid: 'oUnion',
+    }
+    expect(Value.Check(WebTokenResponseSchema, body)).toBe(true)
+  })
+
+  it('rejects an errcode body', () => {
+    expect(Value.Check(WebTokenResponseSchema, { errcode: 40029, errmsg: 'invalid code' })).toBe(false)
+  })
+})
+
+describe('error contract', () => {
+  it('maps every code to the status of DESIGN.md §4', () => {
+    expect(ERROR_STATUS).toMatchObject({
+      AUTH_REQUIRED: 401,
+      REAUTH_REQUIRED: 401,
+      CODE_INVALID: 401,
+      CODE_USED: 401,
+      STATE_MISMATCH: 403,
+      SCOPE_UPGRADE_REQUIRED: 403,
+      SNAPSHOT_USER: 403,
+      VALIDATION_ERROR: 400,
+      RATE_LIMITED: 429,
+      WECHAT_UNAVAILABLE: 503,
+      WECHAT_CONFIG_ERROR: 500,
+    })
+    expect(ERROR_CODES).toContain('STATE_MISMATCH')
+  })
+
+  it('recognises error bodies and nothing else', () => {
+    const body = { statusCode: 401, code: 'AUTH_REQUIRED', message: '请先登录' }
+    expect(isErrorBody(body)).toBe(true)
+    expect(Value.Check(ErrorBodySchema, body)).toBe(true)
+    expect(isErrorBody({ statusCode: 401, code: 'NOPE', message: '' })).toBe(false)
+    expect(isErrorBody(null)).toBe(false)
+    expect(isErrorBody('AUTH_REQUIRED')).toBe(false)
+  })
+})
+
+describe('MeResponseSchema', () => {
+  it('allows a session without a stored profile', () => {
+    const me = {
+      user: null,
+      session: { scope: 'snsapi_base', snapshot: false, expiresAt: '2026-11-21T10:00:00.000Z' },
+    }
+    expect(Value.Check(MeResponseSchema, me)).toBe(true)
+  })
+})
+
+describe('grantsUserinfo', () => {
+  it('reads comma-separated scopes, including a trailing comma', () => {
+    expect(grantsUserinfo('snsapi_base,snsapi_userinfo,')).toBe(true)
+    expect(grantsUserinfo('snsapi_userinfo')).toBe(true)
+    expect(grantsUserinfo('snsapi_base')).toBe(false)
+    expect(grantsUserinfo('')).toBe(false)
+  })
+})
