@@ -17,7 +17,8 @@ const focusedTests = ['it', 'test', 'describe'].flatMap((object) =>
   ['only', 'skip'].map((property) => ({
     object,
     property,
-    message: 'A focused or skipped test hides the rest of the suite. Use skipIf with a loud reason.',
+    message:
+      'A focused or skipped test hides the rest of the suite. Use skipIf with a loud reason.',
   })),
 )
 

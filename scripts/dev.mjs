@@ -8,9 +8,24 @@ const BFF_PORT = process.env.PORT ?? '3000'
 const WEB_PORT = '5173'
 
 const services = [
-  { name: 'wechat', color: 32, args: ['--filter', '@wxauth/mock-wechat', 'start'], ready: `http://127.0.0.1:${MOCK_PORT}/__mock/apps` },
-  { name: 'bff', color: 36, args: ['--filter', '@wxauth/bff', 'dev'], ready: `http://127.0.0.1:${BFF_PORT}/healthz` },
-  { name: 'web', color: 35, args: ['--filter', '@wxauth/web', 'dev'], ready: `http://127.0.0.1:${WEB_PORT}/` },
+  {
+    name: 'wechat',
+    color: 32,
+    args: ['--filter', '@wxauth/mock-wechat', 'start'],
+    ready: `http://127.0.0.1:${MOCK_PORT}/__mock/apps`,
+  },
+  {
+    name: 'bff',
+    color: 36,
+    args: ['--filter', '@wxauth/bff', 'dev'],
+    ready: `http://127.0.0.1:${BFF_PORT}/healthz`,
+  },
+  {
+    name: 'web',
+    color: 35,
+    args: ['--filter', '@wxauth/web', 'dev'],
+    ready: `http://127.0.0.1:${WEB_PORT}/`,
+  },
 ]
 
 const children = []

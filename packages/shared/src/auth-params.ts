@@ -34,7 +34,12 @@ function decode(raw: string): string {
 }
 
 /** Split `a?b#c?d` into its main query (`b`) and the query inside the fragment (`d`). */
-function splitHref(href: string): { base: string; query: string; hashPath: string; hashQuery: string | null } {
+function splitHref(href: string): {
+  base: string
+  query: string
+  hashPath: string
+  hashQuery: string | null
+} {
   const hashAt = href.indexOf('#')
   const main = hashAt === -1 ? href : href.slice(0, hashAt)
   const hash = hashAt === -1 ? null : href.slice(hashAt + 1)
@@ -57,7 +62,9 @@ function pairs(query: string): Array<[string, string]> {
     .filter((part) => part.length > 0)
     .map((part) => {
       const eq = part.indexOf('=')
-      return eq === -1 ? [decode(part), ''] : [decode(part.slice(0, eq)), decode(part.slice(eq + 1))]
+      return eq === -1
+        ? [decode(part), '']
+        : [decode(part.slice(0, eq)), decode(part.slice(eq + 1))]
     })
 }
 

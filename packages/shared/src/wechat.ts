@@ -8,7 +8,10 @@ import Type, { type Static } from 'typebox'
  * The two web-auth scopes.
  * @see https://developers.weixin.qq.com/doc/service/guide/h5/auth.html
  */
-export const ScopeSchema = Type.Union([Type.Literal('snsapi_base'), Type.Literal('snsapi_userinfo')])
+export const ScopeSchema = Type.Union([
+  Type.Literal('snsapi_base'),
+  Type.Literal('snsapi_userinfo'),
+])
 export type Scope = Static<typeof ScopeSchema>
 export const SCOPES: readonly Scope[] = ['snsapi_base', 'snsapi_userinfo']
 

@@ -76,7 +76,18 @@ describe('parseAuthParams', () => {
   })
 
   it('never throws on malformed input', () => {
-    const inputs = ['%', '?%E0%A4%A', '?code=%ZZ&state=%', '#?&&=&=', '??code=a', '?=x', '#', '?#', 42, null]
+    const inputs = [
+      '%',
+      '?%E0%A4%A',
+      '?code=%ZZ&state=%',
+      '#?&&=&=',
+      '??code=a',
+      '?=x',
+      '#',
+      '?#',
+      42,
+      null,
+    ]
     for (const input of inputs) {
       expect(() => parseAuthParams(input as string)).not.toThrow()
     }
@@ -97,7 +108,9 @@ describe('stripAuthParams', () => {
   })
 
   it('keeps other parameters exactly as written', () => {
-    expect(stripAuthParams(`/p?a=1&code=${CODE}&b=%E5%BE%AE&state=S&c`)).toBe('/p?a=1&b=%E5%BE%AE&c')
+    expect(stripAuthParams(`/p?a=1&code=${CODE}&b=%E5%BE%AE&state=S&c`)).toBe(
+      '/p?a=1&b=%E5%BE%AE&c',
+    )
   })
 
   it('cleans the query inside the hash too', () => {

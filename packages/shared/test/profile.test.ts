@@ -35,7 +35,9 @@ describe('isWechatBrowser', () => {
   })
 
   it('rejects ordinary browsers and missing user agents', () => {
-    expect(isWechatBrowser('Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0 Safari/537.36')).toBe(false)
+    expect(isWechatBrowser('Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0 Safari/537.36')).toBe(
+      false,
+    )
     expect(isWechatBrowser('')).toBe(false)
     expect(isWechatBrowser(undefined)).toBe(false)
   })

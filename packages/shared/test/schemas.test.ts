@@ -58,7 +58,9 @@ describe('WebTokenResponseSchema', () => {
   })
 
   it('rejects an errcode body', () => {
-    expect(Value.Check(WebTokenResponseSchema, { errcode: 40029, errmsg: 'invalid code' })).toBe(false)
+    expect(Value.Check(WebTokenResponseSchema, { errcode: 40029, errmsg: 'invalid code' })).toBe(
+      false,
+    )
   })
 })
 
