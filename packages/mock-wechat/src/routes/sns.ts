@@ -1,0 +1,184 @@
+/**
+ * The web-auth API on api.weixin.qq.com: `/sns/oauth2/access_token`, `/sns/oauth2/refresh_token`,
+ * `/sns/userinfo`, `/sns/auth`. GET and POST are both accepted with parameters in the query string
+ * (the FastWeGo SDK POSTs them, reference/wechat-api.md §0.3).
+ */
+import type { FastifyPluginAsync } from 'fastify'
+import type { MockApp } from '../apps.js'
+import type { MockContext } from '../context.js'
+import { wechatError } from '../errors.js'
+import { getPersona, headimgurlFor, openidFor, unionidFor, type PersonaId } from '../personas.js'
+import type { WebTokenRecord } from '../state.js'
+import { acceptAnyBody, answerApi, originOf, queryParams } from './api-reply.js'
+
+/** Who a persona is to one app: its openid, its unionid if the app is bound to the Open Platform. */
+export function identityFor(
+  app: MockApp,
+  persona: PersonaId,
+): { openid: string; unionid?: string; snapshot: boolean } {
+  const unionid = app.boundToOpenPlatform === false ? undefined : unionidFor(persona)
+  const who: { openid: string; unionid?: string; snapshot: boolean } = {
+    openid: openidFor(persona, app.appid),
+    snapshot: getPersona(persona).snapshot,
+  }
+  if (unionid !== undefined) who.unionid = unionid
+  return who
+}
+
+function secondsLeft(expiresAt: number, now: number): number {
+  return Math.max(0, Math.floor((expiresAt - now) / 1000))
+}
+
+/**
+ * The exchange's success body. `unionid`: the docs promise it for `snsapi_userinfo`; it is also
+ * observed for `snsapi_base` when the user follows the account (https://blog.csdn.net/CherryMs/article/details/127418631).
+ * `is_snapshotuser: 1` only for snapshot virtual accounts.
+ * @see https://developers.weixin.qq.com/doc/service/api/webdev/access/api_snsaccesstoken
+ */
+function exchangeBody(token: WebTokenRecord, now: number): Record<string, unknown> {
+  const persona = getPersona(token.persona)
+  const body: Record<string, unknown> = {
+    access_token: token.accessToken,
+    expires_in: secondsLeft(token.expiresAt, now),
+    refresh_token: token.refreshToken,
+    openid: token.openid,
+    scope: token.scope,
+  }
+  if (token.snapshot) body.is_snapshotuser = 1
+  const showsUnionid = token.scope === 'snsapi_userinfo' || persona.subscribed || token.snapshot
+  if (token.unionid !== undefined && showsUnionid) body.unionid = token.unionid
+  return body
+}
+
+/** The sns routes of one simulator. */
+export function snsRoutes(ctx: MockContext): FastifyPluginAsync {
+  return async (app) => {
+    acceptAnyBody(app)
+    const methods: Array<'GET' | 'POST'> = ['GET', 'POST']
+
+    app.route({
+      method: methods,
+      url: '/sns/oauth2/access_token',
+      handler: (request, reply) => {
+        const q = queryParams(request)
+        return answerApi(ctx, request, reply, {
+          endpoint: 'sns/oauth2/access_token',
+          flavor: 'sns',
+          params: q,
+          onInjectedErrcode: () => {
+            if (q.appid && q.code) ctx.state.consumeCode(q.code, q.appid, ctx.clock.now())
+          },
+          handle: () => {
+            // Missing parameters first (41002/41004/41008), then credentials (40013/40125): a
+            // rejected request never touches the code.
+            if (!q.appid) return wechatError(41002)
+            if (!q.secret) return wechatError(41004)
+            if (!q.code) return wechatError(41008)
+            if (q.grant_type !== 'authorization_code') return wechatError(40002)
+            const mockApp = ctx.apps.get(q.appid)
+            if (!mockApp) return wechatError(40013)
+            if (mockApp.secret !== q.secret) return wechatError(40125)
+            const now = ctx.clock.now()
+            const result = ctx.state.exchangeCode(mockApp.appid, q.code, now, (persona) =>
+              identityFor(mockApp, persona),
+            )
+            return result.ok ? exchangeBody(result.value, now) : wechatError(result.errcode)
+          },
+        })
+      },
+    })
+
+    app.route({
+      method: methods,
+      url: '/sns/oauth2/refresh_token',
+      handler: (request, reply) => {
+        const q = queryParams(request)
+        return answerApi(ctx, request, reply, {
+          endpoint: 'sns/oauth2/refresh_token',
+          flavor: 'sns',
+          params: q,
+          handle: () => {
+            if (!q.appid) return wechatError(41002)
+            if (!q.refresh_token) return wechatError(41003)
+            if (q.grant_type !== 'refresh_token') return wechatError(40002)
+            if (!ctx.apps.has(q.appid)) return wechatError(40013)
+            const now = ctx.clock.now()
+            const result = ctx.state.refreshWebToken(q.appid, q.refresh_token, now)
+            if (!result.ok) return wechatError(result.errcode)
+            const token = result.value
+            // @see https://developers.weixin.qq.com/doc/service/api/webdev/access/api_snsrefreshtoken
+            return {
+              access_token: token.accessToken,
+              expires_in: secondsLeft(token.expiresAt, now),
+              refresh_token: token.refreshToken,
+              openid: token.openid,
+              scope: token.scope,
+            }
+          },
+        })
+      },
+    })
+
+    app.route({
+      method: methods,
+      url: '/sns/userinfo',
+      handler: (request, reply) => {
+        const q = queryParams(request)
+        return answerApi(ctx, request, reply, {
+          endpoint: 'sns/userinfo',
+          flavor: 'sns',
+          params: q,
+          handle: () => {
+            if (!q.access_token) return wechatError(41001)
+            if (!q.openid) return wechatError(41009)
+            const result = ctx.state.checkWebToken(q.access_token, ctx.clock.now())
+            if (!result.ok) return wechatError(result.errcode)
+            const token = result.value
+            if (token.openid !== q.openid) return wechatError(40003)
+            // "调用本接口必须是使用'snsapi_userinfo'构建的授权链接…否则会返回 48001"; snapshot
+            // tokens get 48001 too (https://developers.weixin.qq.com/community/develop/doc/0006eec7030d28b7656ea683e55400).
+            if (token.scope !== 'snsapi_userinfo' || token.snapshot) return wechatError(48001)
+            const persona = getPersona(token.persona)
+            // Since 2021-10-20: sex 0 and empty region; nickname and avatar still come after consent.
+            // @see https://developers.weixin.qq.com/community/develop/doc/00028edbe3c58081e7cc834705b801
+            const body: Record<string, unknown> = {
+              openid: token.openid,
+              nickname: persona.nickname,
+              sex: 0,
+              language: '',
+              city: '',
+              province: '',
+              country: '',
+              headimgurl: headimgurlFor(persona, originOf(request)),
+              privilege: [],
+            }
+            if (token.unionid !== undefined) body.unionid = token.unionid
+            return body
+          },
+        })
+      },
+    })
+
+    app.route({
+      method: methods,
+      url: '/sns/auth',
+      handler: (request, reply) => {
+        const q = queryParams(request)
+        return answerApi(ctx, request, reply, {
+          endpoint: 'sns/auth',
+          flavor: 'sns',
+          params: q,
+          handle: () => {
+            if (!q.access_token) return wechatError(41001)
+            if (!q.openid) return wechatError(41009)
+            const result = ctx.state.checkWebToken(q.access_token, ctx.clock.now())
+            if (!result.ok) return wechatError(result.errcode)
+            if (result.value.openid !== q.openid) return wechatError(40003)
+            // @see https://developers.weixin.qq.com/doc/service/api/webdev/access/api_snsauth
+            return { errcode: 0, errmsg: 'ok' }
+          },
+        })
+      },
+    })
+  }
+}
