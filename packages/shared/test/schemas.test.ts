@@ -4,11 +4,13 @@ import {
   ERROR_CODES,
   ERROR_STATUS,
   ErrorBodySchema,
+  ErrorCodeSchema,
   MeResponseSchema,
   WebTokenResponseSchema,
   WechatUserInfoSchema,
   grantsUserinfo,
   isErrorBody,
+  type ErrorBody,
 } from '../src/index.js'
 
 describe('WechatUserInfoSchema', () => {
@@ -108,5 +110,14 @@ describe('grantsUserinfo', () => {
     expect(grantsUserinfo('snsapi_userinfo')).toBe(true)
     expect(grantsUserinfo('snsapi_base')).toBe(false)
     expect(grantsUserinfo('')).toBe(false)
+  })
+})
+
+describe('ErrorCodeSchema', () => {
+  it('accepts every listed code and nothing else', () => {
+    for (const code of ERROR_CODES) expect(Value.Check(ErrorCodeSchema, code)).toBe(true)
+    expect(Value.Check(ErrorCodeSchema, 'NOPE')).toBe(false)
+    const typed: ErrorBody['code'] = 'AUTH_REQUIRED' // compile-time: the union is not widened
+    expect(typed).toBe('AUTH_REQUIRED')
   })
 })

@@ -1,0 +1,88 @@
+/**
+ * A phone in WeChat, driven by playwright-core and the system Chromium (no browser download).
+ * Every session gets a fresh profile directory, so no cookie or storage leaks between scenarios.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { chromium, type BrowserContext, type Page } from 'playwright-core'
+
+/** `CHROME_PATH`, else Debian's `chromium` package. */
+export const CHROME_PATH = process.env.CHROME_PATH || '/usr/bin/chromium'
+export const HAS_CHROME = existsSync(CHROME_PATH)
+/** In CI a missing browser is a failure, never a silent skip. */
+export const IN_CI = process.env.CI === 'true'
+
+const HOW_TO_INSTALL =
+  `No Chromium at ${CHROME_PATH}. Install Debian's package (apt-get install chromium) or set ` +
+  'CHROME_PATH to a Chrome/Chromium binary, then rerun `pnpm vitest run --project e2e`.'
+
+/** Call at the top of a suite: warns loudly and says whether the suite must be skipped. */
+export function skipWithoutChrome(): boolean {
+  if (HAS_CHROME || IN_CI) return false
+  console.warn(`\n[e2e] SKIPPED: ${HOW_TO_INSTALL}\n`)
+  return true
+}
+
+/** In `beforeAll`: under CI=true a missing browser fails the run. */
+export function requireChrome(): void {
+  if (!HAS_CHROME) throw new Error(`[e2e] ${HOW_TO_INSTALL}`)
+}
+
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+/** iPhone WeChat 8.0.50: what the SPA's users run. */
+export const WECHAT_UA =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) ' +
+  'Mobile/15E148 MicroMessenger/8.0.50(0x1800323c) NetType/WIFI Language/zh_CN'
+/** A desktop browser: not WeChat. */
+export const DESKTOP_UA =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36'
+
+export interface Phone {
+  context: BrowserContext
+  page: Page
+  close(): Promise<void>
+}
+
+/** A fresh browser profile on a 390×844 phone with a WeChat user agent (or `userAgent`). */
+export async function openPhone(userAgent: string = WECHAT_UA): Promise<Phone> {
+  const profile = mkdtempSync(join(tmpdir(), 'wxauth-e2e-profile-'))
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROME_PATH,
+    headless: true,
+    args: FLAGS,
+    userAgent,
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 3,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'zh-CN',
+  })
+  const page = context.pages()[0] ?? (await context.newPage())
+  return {
+    context,
+    page,
+    async close() {
+      await context.close()
+      rmSync(profile, { recursive: true, force: true })
+    },
+  }
+}
+
+const SCREENSHOTS = resolve(import.meta.dirname, '..', '..', 'test-results', 'screenshots')
+
+/** Save a screenshot as a test artifact: apps/web/test-results/screenshots/<name>.png. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true })
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true })
+}

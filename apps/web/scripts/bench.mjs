@@ -1,0 +1,245 @@
+/**
+ * `pnpm --filter @wxauth/web bench`: the SPA's budget figures, measured in one run.
+ *
+ * 1. Builds the SPA (Vite JS API) and, beside it, a minimal vue + vue-router + pinia + ofetch app
+ *    with the same settings, so the size is also reported as a ratio to that floor.
+ * 2. Prints initial JS gzip (the entry chunk plus what index.html modulepreloads and what the
+ *    entry imports statically), total JS gzip and CSS gzip, against the budget (≤ 52 kB initial).
+ * 3. Counts the BFF round trips from landing with a code to a rendered profile (target 1), in
+ *    Chromium against the BFF and the WeChat simulator, when both and a browser are available.
+ *
+ * Exits 1 when a budget is missed. Sizes are kB (1000 bytes), gzip level 9, like Vite's report.
+ */
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import vue from '@vitejs/plugin-vue'
+import { build } from 'vite'
+import { WEB_ROOT, buildSpa } from './build-spa.mjs'
+
+const INITIAL_BUDGET = 52_000
+const ROUND_TRIP_TARGET = 1
+
+const kB = (bytes) => `${(bytes / 1000).toFixed(2)} kB`
+const gzipSize = (file) => gzipSync(readFileSync(file), { level: 9 }).length
+
+/** The initial JS of a build: entry + modulepreloads from index.html, plus static imports, recursively. */
+function initialChunks(dist) {
+  const html = readFileSync(join(dist, 'index.html'), 'utf8')
+  const refs = [
+    ...html.matchAll(/<script[^>]+type="module"[^>]+src="([^"]+)"/g),
+    ...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="([^"]+)"/g),
+  ].map((m) => m[1].replace(/^\//, ''))
+  const seen = new Set()
+  const visit = (rel) => {
+    if (seen.has(rel)) return
+    seen.add(rel)
+    const code = readFileSync(join(dist, rel), 'utf8')
+    // static imports only (`import"./x.js"`, `from"./x.js"`); `import("./x.js")` is lazy
+    for (const m of code.matchAll(/(?:\bimport|\bfrom)\s*["'](\.\/[^"']+\.js)["']/g)) {
+      visit(join(rel, '..', m[1]))
+    }
+  }
+  refs.forEach(visit)
+  return [...seen]
+}
+
+function sizes(dist) {
+  const assets = readdirSync(join(dist, 'assets'))
+  const js = assets.filter((f) => f.endsWith('.js')).map((f) => join('assets', f))
+  const css = assets.filter((f) => f.endsWith('.css')).map((f) => join('assets', f))
+  const initial = initialChunks(dist)
+  const sum = (files) => files.reduce((n, f) => n + gzipSize(join(dist, f)), 0)
+  return {
+    initial: sum(initial),
+    initialFiles: initial,
+    totalJs: sum(js),
+    jsFiles: js.length,
+    css: sum(css),
+  }
+}
+
+/** A minimal app using vue, vue-router, pinia and ofetch, built like the SPA (es2019, production). */
+async function buildBaseline(outDir) {
+  const root = join(WEB_ROOT, 'node_modules', '.tmp', 'bench-baseline')
+  mkdirSync(root, { recursive: true })
+  writeFileSync(
+    join(root, 'index.html'),
+    '<!doctype html><html><body><div id="app"></div><script type="module" src="./main.js"></script></body></html>',
+  )
+  writeFileSync(
+    join(root, 'main.js'),
+    `import { createApp, h } from 'vue'
+import { createRouter, createWebHistory, RouterView } from 'vue-router'
+import { createPinia, defineStore } from 'pinia'
+import { ofetch } from 'ofetch'
+const api = ofetch.create({ baseURL: '/api', retry: 0 })
+const useMe = defineStore('me', { state: () => ({ me: null }), actions: { async load() { this.me = await api('/me') } } })
+const router = createRouter({ history: createWebHistory(), routes: [{ path: '/', component: { render: () => h('p', 'home') } }] })
+router.beforeEach(async () => { await useMe().load(); return true })
+createApp({ render: () => h(RouterView) }).use(createPinia()).use(router).mount('#app')
+`,
+  )
+  await build({
+    root,
+    configFile: false,
+    plugins: [vue()], // same Vue feature flags as the SPA's build
+    logLevel: 'error',
+    build: { outDir, emptyOutDir: true, target: 'es2019' },
+  })
+}
+
+/** Round trips from landing with a code to a rendered profile, or `n/a (reason)`. */
+async function roundTrips(dist) {
+  const chrome = process.env.CHROME_PATH || '/usr/bin/chromium'
+  if (!existsSync(chrome)) return { text: `n/a (no Chromium at ${chrome}; set CHROME_PATH)` }
+  let bff, bffConfig, mockWechat, playwright
+  try {
+    bff = await import('../../bff/src/app.ts')
+    bffConfig = await import('../../bff/src/config.ts')
+    mockWechat = await import('../../../packages/mock-wechat/src/index.ts')
+    playwright = await import('playwright-core')
+  } catch (error) {
+    return { text: `n/a (BFF or simulator not available: ${error.message.split('\n')[0]})` }
+  }
+  const { createServer } = await import('node:net')
+  const port = await new Promise((ok) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = s.address().port
+      s.close(() => ok(p))
+    })
+  })
+  const origin = `http://127.0.0.1:${port}`
+  const { DEFAULT_APP, buildMockWechat } = mockWechat
+  const mock = buildMockWechat({
+    apps: [{ ...DEFAULT_APP, domains: [`127.0.0.1:${port}`] }],
+    authorizeRateLimitPerMinute: 10_000,
+  })
+  await mock.listen({ port: 0, host: '127.0.0.1' })
+  const wechat = `http://127.0.0.1:${mock.server.address().port}`
+  const app = await bff.buildApp(
+    bffConfig.loadConfig({
+      WECHAT_APPID: DEFAULT_APP.appid,
+      WECHAT_SECRET: DEFAULT_APP.secret,
+      PUBLIC_URL: origin,
+      COOKIE_SECRET: 'bench-cookie-secret-that-is-long-enough-0123456789',
+      WECHAT_API_BASE: wechat,
+      WECHAT_OPEN_BASE: wechat,
+      DATABASE_URL: 'sqlite::memory:',
+      STATIC_DIR: dist,
+      LOG_LEVEL: 'silent',
+    }),
+  )
+  await app.listen({ port, host: '127.0.0.1' })
+  const browser = await playwright.chromium.launch({
+    executablePath: chrome,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
+  const phone = {
+    userAgent:
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.50(0x1800323c) NetType/WIFI Language/zh_CN',
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 3,
+    isMobile: true,
+    hasTouch: true,
+  }
+  try {
+    // A user who consented once (scripted 允许) …
+    await fetch(`${wechat}/__mock/consent`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'allow', persona: 'alice' }),
+    })
+    const first = await browser.newContext(phone)
+    const setup = await first.newPage()
+    await setup.goto(`${origin}/me`)
+    await setup.tap('[data-test=authorize-profile]')
+    await setup.waitForSelector('[data-test=nickname]')
+    await first.close()
+
+    // … comes back on a new phone: silent login, landing on /me?code=…
+    const context = await browser.newContext(phone)
+    const page = await context.newPage()
+    let landed = false
+    const requests = []
+    page.on('request', (request) => {
+      const url = new URL(request.url())
+      if (request.isNavigationRequest() && url.searchParams.has('code')) landed = true
+      else if (landed && url.pathname.startsWith('/api/')) {
+        requests.push({
+          name: `${request.method()} ${url.pathname}`,
+          start: Date.now(),
+          end: Infinity,
+          request,
+        })
+      }
+    })
+    page.on('requestfinished', (request) => {
+      const r = requests.find((x) => x.request === request)
+      if (r) r.end = Date.now()
+    })
+    await page.goto(`${origin}/me`)
+    await page.waitForSelector('[data-test=nickname]')
+    await context.close()
+    // Requests that overlap share one round trip; a request sent after the previous wave
+    // finished is a new one.
+    let trips = 0
+    let waveEnd = -Infinity
+    for (const r of requests.sort((a, b) => a.start - b.start)) {
+      if (r.start >= waveEnd) trips += 1
+      waveEnd = Math.max(waveEnd === -Infinity ? 0 : waveEnd, r.end)
+    }
+    return {
+      trips,
+      text: `${trips} (target ${ROUND_TRIP_TARGET}; ${requests.map((r) => r.name).join(', ')})`,
+    }
+  } finally {
+    await browser.close()
+    await app.close()
+    await mock.close()
+  }
+}
+
+const work = mkdtempSync(join(tmpdir(), 'wxauth-web-bench-'))
+try {
+  const dist = join(work, 'spa')
+  const baselineDist = join(work, 'baseline')
+  await buildSpa({ outDir: dist, logLevel: 'error' })
+  await buildBaseline(baselineDist)
+  const ours = sizes(dist)
+  const floor = sizes(baselineDist)
+  const withinBudget = ours.initial <= INITIAL_BUDGET
+  const trips = await roundTrips(dist)
+  const tripsOk = trips.trips === undefined || trips.trips <= ROUND_TRIP_TARGET
+
+  const lines = [
+    '@wxauth/web bench (one run; gzip level 9, kB = 1000 bytes)',
+    `initial JS gzip:  ${kB(ours.initial)}  ${withinBudget ? '✓' : '✗'} budget ≤ ${kB(INITIAL_BUDGET)} (${((ours.initial / INITIAL_BUDGET) * 100).toFixed(1)}% of it)  [${ours.initialFiles.join(', ')}]`,
+    `  ratio to a minimal vue + vue-router + pinia + ofetch app built the same way (${kB(floor.initial)}): ${(ours.initial / floor.initial).toFixed(2)}×`,
+    `total JS gzip:    ${kB(ours.totalJs)} in ${ours.jsFiles} files (views and the QR-code screen are lazy chunks)`,
+    `CSS gzip:         ${kB(ours.css)} (WeUI included)`,
+    `BFF round trips, landing with a code → rendered profile: ${trips.text}${trips.trips === undefined ? '' : tripsOk ? ' ✓' : ' ✗'}`,
+  ]
+  console.log(lines.join('\n'))
+  if (!withinBudget || !tripsOk) process.exitCode = 1
+} finally {
+  rmSync(work, { recursive: true, force: true })
+}

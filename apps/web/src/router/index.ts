@@ -1,0 +1,42 @@
+/** Routes: `/` the activity, `/me` the profile; views are lazily loaded chunks. */
+import {
+  createRouter,
+  createWebHashHistory,
+  createWebHistory,
+  type Router,
+  type RouteRecordRaw,
+} from 'vue-router'
+import { BASE_URL, ROUTER_MODE, type RouterMode } from '../config.js'
+import { useActivityStore } from '../stores/activity.js'
+import { installAuthGuard } from './guards.js'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Data the page needs, fetched by the guard together with the session. Never throws. */
+    preload?: () => Promise<void>
+  }
+}
+
+export const routes: RouteRecordRaw[] = [
+  {
+    path: '/',
+    name: 'activity',
+    // route-level code splitting: a chunk loaded when the route is visited
+    component: () => import('../views/ActivityView.vue'),
+    meta: { preload: () => useActivityStore().load() },
+  },
+  {
+    path: '/me',
+    name: 'profile',
+    component: () => import('../views/ProfileView.vue'),
+  },
+  { path: '/:pathMatch(.*)*', redirect: { name: 'activity' } },
+]
+
+/** The app's router: history mode unless built with `VITE_ROUTER_MODE=hash`. */
+export function createAppRouter(mode: RouterMode = ROUTER_MODE): Router {
+  const history = mode === 'hash' ? createWebHashHistory(BASE_URL) : createWebHistory(BASE_URL)
+  const router = createRouter({ history, routes })
+  installAuthGuard(router)
+  return router
+}

@@ -1,0 +1,86 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { createPinia, setActivePinia } from 'pinia'
+import type { ActivityResponse } from '@wxauth/shared'
+import { fetchActivity, joinActivity } from '../api/activity.js'
+import { useActivityStore } from './activity.js'
+import { useAuthStore } from './auth.js'
+
+vi.mock('../api/activity.js', () => ({ fetchActivity: vi.fn(), joinActivity: vi.fn() }))
+vi.mock('../api/client.js', () => ({ setApiFailureListener: vi.fn() }))
+
+const activity: ActivityResponse = {
+  id: 1,
+  title: '周末读书会',
+  description: '一起读一本好书',
+  coverUrl: '',
+  startsAt: '2020-01-01T00:00:00.000Z',
+  endsAt: '2099-01-01T00:00:00.000Z',
+  joined: false,
+  participantCount: 1,
+  participants: [{ nickname: '小明', headimgurl: '' }],
+}
+
+describe('useActivityStore', () => {
+  beforeEach(() => {
+    vi.clearAllMocks()
+    setActivePinia(createPinia())
+  })
+
+  it('load shares one request between concurrent callers', async () => {
+    vi.mocked(fetchActivity).mockResolvedValue(activity)
+    const store = useActivityStore()
+    await Promise.all([store.load(), store.load()])
+    expect(fetchActivity).toHaveBeenCalledTimes(1)
+    expect(store.activity?.title).toBe('周末读书会')
+    expect(store.loading).toBe(false)
+  })
+
+  it('load never throws; a failure is shown in place', async () => {
+    vi.mocked(fetchActivity).mockRejectedValue(new Error('500'))
+    const store = useActivityStore()
+    await expect(store.load()).resolves.toBeUndefined()
+    expect(store.failed).toBe(true)
+  })
+
+  it('join marks the activity joined and lists me first', async () => {
+    vi.mocked(fetchActivity).mockResolvedValue(activity)
+    vi.mocked(joinActivity).mockResolvedValue({ joined: true, participantCount: 2 })
+    const auth = useAuthStore()
+    auth.user = {
+      id: 2,
+      openid: 'o1',
+      nickname: '测试用户',
+      headimgurl: 'https://thirdwx.qlogo.cn/mmopen/x/132',
+      sex: 0,
+      province: '',
+      city: '',
+      country: '',
+      privilege: [],
+      createdAt: '2025-01-01T00:00:00.000Z',
+    }
+    const store = useActivityStore()
+    await store.load()
+    await store.join()
+    expect(store.activity?.joined).toBe(true)
+    expect(store.activity?.participantCount).toBe(2)
+    expect(store.activity?.participants[0]?.nickname).toBe('测试用户')
+  })
+
+  it('a refused join (upgrade, snapshot) changes nothing', async () => {
+    vi.mocked(fetchActivity).mockResolvedValue(activity)
+    vi.mocked(joinActivity).mockRejectedValue(new Error('403'))
+    const store = useActivityStore()
+    await store.load()
+    await store.join()
+    expect(store.activity).toEqual(activity)
+    expect(store.joining).toBe(false)
+  })
+
+  it('does not join twice', async () => {
+    vi.mocked(fetchActivity).mockResolvedValue({ ...activity, joined: true })
+    const store = useActivityStore()
+    await store.load()
+    await store.join()
+    expect(joinActivity).not.toHaveBeenCalled()
+  })
+})

@@ -1,0 +1,70 @@
+import { defineConfig, defaultClientConditions, type Plugin } from 'vite'
+import vue from '@vitejs/plugin-vue'
+
+/** Allowed values of the build-time options (README.md, "Build options"). */
+const BUILD_OPTIONS: Record<string, readonly string[]> = {
+  VITE_ROUTER_MODE: ['history', 'hash'],
+  VITE_LOGIN_SCOPE: ['snsapi_base', 'snsapi_userinfo'],
+}
+
+/** Fails the build on a misspelt option instead of silently shipping the default. */
+function checkBuildOptions(): Plugin {
+  return {
+    name: 'wxauth:check-build-options',
+    configResolved(config) {
+      const env = config.env as Record<string, string | undefined>
+      const problems = Object.entries(BUILD_OPTIONS).flatMap(([key, allowed]) => {
+        const value = env[key]
+        return value === undefined || value === '' || allowed.includes(value)
+          ? []
+          : [`${key}=${JSON.stringify(value)} (expected ${allowed.join(' | ')})`]
+      })
+      if (problems.length > 0) {
+        throw new Error(`[@wxauth/web] bad build options: ${problems.join(', ')}`)
+      }
+    },
+  }
+}
+
+/**
+ * @wxauth/shared builds its TypeBox schemas at module level (`export const X = Type.Object(…)`).
+ * The SPA uses only its types and pure helpers, but a bundler must keep any call it cannot prove
+ * side-effect free, which drags TypeBox into the initial chunk. Marking those calls `@__PURE__`
+ * (build only, shared's own files untouched) lets unused schemas, and TypeBox, drop out.
+ */
+function pureSharedSchemas(): Plugin {
+  return {
+    name: 'wxauth:pure-shared-schemas',
+    apply: 'build',
+    transform(code, id) {
+      if (!/[\\/]packages[\\/]shared[\\/]src[\\/].*\.ts$/.test(id)) return null
+      return code
+        .replace(/(?<![\w.])Type\.(\w+)\(/g, '/* @__PURE__ */ Type.$1(')
+        .replace(/(?<![\w.])ERROR_CODES\.map\(/g, '/* @__PURE__ */ ERROR_CODES.map(')
+    },
+  }
+}
+
+export default defineConfig({
+  plugins: [vue(), checkBuildOptions(), pureSharedSchemas()],
+  // `source` first: @wxauth/shared is used from its TypeScript source, no build step needed.
+  resolve: { conditions: ['source', ...defaultClientConditions] },
+  server: {
+    // The same host as the BFF's development PUBLIC_URL (http://127.0.0.1:5173): cookies set on
+    // `localhost` would not reach the callback on 127.0.0.1, costing a second trip to WeChat.
+    host: '127.0.0.1',
+    port: 5173,
+    strictPort: true,
+    // The BFF (apps/bff) listens on 3000 in development; the SPA only ever talks to /api.
+    proxy: { '/api': { target: 'http://127.0.0.1:3000' } },
+  },
+  build: {
+    // WeChat's in-app browser is XWeb (Chromium) on Android and WKWebView on iOS; es2019 also
+    // covers the iOS 12/13 WebViews still seen in the field (no `?.`/`??` left in the output).
+    target: 'es2019',
+    rollupOptions: {
+      // TypeBox has no `sideEffects` field; nothing of it runs in the browser (see above).
+      treeshake: { moduleSideEffects: (id) => !/[\\/]typebox[\\/]/.test(id) },
+    },
+  },
+})
