@@ -1,0 +1,96 @@
+/**
+ * pino settings for the BFF: secrets redacted wherever they might appear, URLs logged without the
+ * query values that can carry a code or a token. A code is only ever logged as `codeHash`
+ * (services/ids.ts).
+ */
+import { LogController, type FastifyReply, type FastifyRequest } from 'fastify'
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino'
+import type { LogLevel } from './config.js'
+
+/** Query parameters whose values never reach a log line. */
+const SENSITIVE_QUERY = /^(code|state|access_token|refresh_token|secret|appsecret|ticket)$/i
+
+/** `request.url` with sensitive query values replaced by `[redacted]`. */
+export function safeUrl(url: string): string {
+  const q = url.indexOf('?')
+  if (q === -1) return url
+  const query = url
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=')
+      const key = eq === -1 ? pair : pair.slice(0, eq)
+      let name = key
+      try {
+        name = decodeURIComponent(key)
+      } catch {
+        /* keep it as sent */
+      }
+      return eq !== -1 && SENSITIVE_QUERY.test(name) ? `${key}=[redacted]` : pair
+    })
+    .join('&')
+  return `${url.slice(0, q)}?${query}`
+}
+
+const SECRET_KEYS = ['secret', 'access_token', 'refresh_token', 'code', 'ticket', 'cookieSecret']
+
+/** pino options shared by every BFF logger (server, tests, bench). */
+export function loggerOptions(level: LogLevel): LoggerOptions {
+  return {
+    level,
+    redact: {
+      paths: [
+        'req.headers.cookie',
+        'req.headers.authorization',
+        'req.headers["x-wechat-code"]',
+        'res.headers["set-cookie"]',
+        'headers.cookie',
+        'headers.authorization',
+        'headers["x-wechat-code"]',
+        ...SECRET_KEYS,
+        ...SECRET_KEYS.map((key) => `*.${key}`),
+      ],
+      censor: '[redacted]',
+    },
+    serializers: {
+      req(req: { id?: unknown; method?: string; url?: string }) {
+        return { id: req.id, method: req.method, url: safeUrl(req.url ?? '') }
+      },
+      res(res: { statusCode?: number }) {
+        return { statusCode: res.statusCode }
+      },
+      err(error: Error & { code?: unknown }) {
+        // `code` is a redacted key (it may be a WeChat code); keep error codes under another name.
+        return { ...pino.stdSerializers.err(error), errorCode: error.code }
+      },
+    },
+  }
+}
+
+/** A JSON logger writing to `stream` (default stdout). */
+export function createLogger(level: LogLevel, stream?: DestinationStream): Logger {
+  return pino(loggerOptions(level), stream ?? pino.destination({ dest: 1, sync: false }))
+}
+
+/**
+ * One line per request, written when it completes (Fastify's default is two: incoming + completed),
+ * with the URL's sensitive query values redacted and no headers at all.
+ */
+export class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
+    const line = {
+      method: request.method,
+      url: safeUrl(request.url),
+      statusCode: reply.statusCode,
+      durationMs: Math.round(reply.elapsedTime * 10) / 10,
+    }
+    if (error) request.log.error({ ...line, err: error }, 'request errored')
+    else request.log.info(line, 'request')
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The process: the only module that reads `process.env`. Validates the config (every problem listed
+ * at once), picks the log format (pretty on a terminal, JSON otherwise), listens on HOST:PORT and
+ * closes gracefully on SIGINT/SIGTERM.
+ */
+import { createRequire } from 'node:module'
+import closeWithGrace from 'close-with-grace'
+import pino from 'pino'
+import { buildApp } from './app.js'
+import { ConfigError, loadConfig, type Config } from './config.js'
+import { loggerOptions } from './logger.js'
+
+/** pino-pretty is a devDependency: present on a developer's machine, absent from a production install. */
+function hasPinoPretty(): boolean {
+  try {
+    createRequire(import.meta.url).resolve('pino-pretty')
+    return true
+  } catch {
+    return false
+  }
+}
+
+function createServerLogger(config: Config): pino.Logger {
+  const options = loggerOptions(config.logLevel)
+  if (process.stdout.isTTY && !config.production && hasPinoPretty()) {
+    return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true } } })
+  }
+  return pino(options, pino.destination({ dest: 1, sync: false }))
+}
+
+async function main(): Promise<void> {
+  let config: Config
+  try {
+    config = loadConfig(process.env)
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\nSee apps/bff/.env.example.\n`)
+      process.exit(1)
+    }
+    throw error
+  }
+
+  const logger = createServerLogger(config)
+  const app = await buildApp(config, { logger })
+
+  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'shutting down after an error')
+    else app.log.info({ signal }, 'shutting down')
+    await app.close()
+  })
+
+  await app.listen({ host: config.host, port: config.port })
+  if (!config.production) {
+    app.log.info(
+      {
+        wechatApiBase: config.wechatApiBase,
+        publicUrl: config.publicUrl,
+        staticDir: config.staticDir,
+      },
+      'development defaults in effect where keys are unset (NODE_ENV is not production)',
+    )
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `The BFF failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  )
+  process.exit(1)
+})

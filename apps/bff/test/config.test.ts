@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest'
+import {
+  ConfigError,
+  DEFAULT_STATIC_DIR,
+  DEV_DEFAULTS,
+  loadConfig,
+  parseDuration,
+} from '../src/config.js'
+
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  WECHAT_APPID: 'wx0123456789abcdef',
+  WECHAT_SECRET: 'a-real-looking-secret-0123456789',
+  PUBLIC_URL: 'https://h5.example.com',
+  COOKIE_SECRET: 'x'.repeat(40),
+}
+
+function problemsOf(env: Record<string, string | undefined>): string[] {
+  try {
+    loadConfig(env, { cwd: '/srv/app' })
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError)
+    return (error as ConfigError).problems
+  }
+  throw new Error('expected a ConfigError')
+}
+
+describe('loadConfig', () => {
+  it('needs no environment at all in development: the simulator app and loopback defaults', () => {
+    const config = loadConfig({}, { cwd: '/srv/app' })
+    expect(config).toMatchObject({
+      production: false,
+      wechatAppId: 'wx5f3c1a9e2b7d4f60',
+      wechatSecret: 'mock-secret-for-local-development-only',
+      wechatApiBase: 'http://127.0.0.1:3100',
+      wechatOpenBase: 'http://127.0.0.1:3100',
+      publicUrl: 'http://127.0.0.1:5173',
+      secureCookies: false,
+      wechatLang: 'zh_CN',
+      sessionTtlSeconds: 7 * 86400,
+      profileTtlSeconds: 86400,
+      databaseUrl: 'sqlite:/srv/app/data/wxauth.sqlite',
+      redisUrl: null,
+      host: '127.0.0.1',
+      port: 3000,
+      logLevel: 'info',
+    })
+  })
+
+  it('lists every missing key at once in production, with no development defaults', () => {
+    const problems = problemsOf({ NODE_ENV: 'production' })
+    expect(problems).toHaveLength(4)
+    for (const key of ['WECHAT_APPID', 'WECHAT_SECRET', 'PUBLIC_URL', 'COOKIE_SECRET']) {
+      expect(problems.some((p) => p.startsWith(`${key} is required`))).toBe(true)
+    }
+  })
+
+  it('lists every malformed key at once, naming each', () => {
+    const problems = problemsOf({
+      ...PRODUCTION,
+      WECHAT_APPID: 'not-an-appid',
+      COOKIE_SECRET: 'short',
+      PUBLIC_URL: 'ftp://h5.example.com',
+      WECHAT_LANG: 'fr',
+      SESSION_TTL: '7 days',
+      PORT: '70000',
+      LOG_LEVEL: 'loud',
+      DATABASE_URL: 'mysql://x',
+    })
+    const keys = problems.map((p) => p.split(' ')[0])
+    expect(keys.sort()).toEqual(
+      [
+        'COOKIE_SECRET',
+        'DATABASE_URL',
+        'LOG_LEVEL',
+        'PORT',
+        'PUBLIC_URL',
+        'SESSION_TTL',
+        'WECHAT_APPID',
+        'WECHAT_LANG',
+      ].sort(),
+    )
+    const error = (() => {
+      try {
+        loadConfig({ ...PRODUCTION, PORT: 'x', WECHAT_LANG: 'fr' })
+      } catch (e) {
+        return e as Error
+      }
+    })()
+    expect(error?.message).toMatch(/PORT[\s\S]*WECHAT_LANG|WECHAT_LANG[\s\S]*PORT/)
+  })
+
+  it('refuses the development cookie secret in production and never echoes secrets', () => {
+    const problems = problemsOf({ ...PRODUCTION, COOKIE_SECRET: DEV_DEFAULTS.COOKIE_SECRET })
+    expect(problems).toEqual(['COOKIE_SECRET must not be the development default in production'])
+    const bad = problemsOf({ ...PRODUCTION, WECHAT_SECRET: 'has spaces in it ok' })
+    expect(bad.join('\n')).not.toContain('has spaces in it ok')
+  })
+
+  it('rejects a PUBLIC_URL with a query or fragment', () => {
+    expect(problemsOf({ ...PRODUCTION, PUBLIC_URL: 'https://h5.example.com/?a=1' })).toEqual([
+      'PUBLIC_URL must not carry a query, a fragment or credentials',
+    ])
+  })
+
+  it('reads a full production environment', () => {
+    const config = loadConfig(
+      {
+        ...PRODUCTION,
+        PUBLIC_URL: 'https://h5.example.com/app/',
+        SESSION_TTL: '12h',
+        PROFILE_TTL: '3600',
+        DATABASE_URL: 'sqlite:/var/lib/wxauth/db.sqlite',
+        STATIC_DIR: 'public',
+        MP_VERIFY_DIR: '/etc/wxauth/mp',
+        PORT: '8080',
+        LOG_LEVEL: 'warn',
+        UNRELATED: 'ignored',
+      },
+      { cwd: '/srv/app' },
+    )
+    expect(config).toMatchObject({
+      production: true,
+      wechatApiBase: 'https://api.weixin.qq.com',
+      wechatOpenBase: 'https://open.weixin.qq.com',
+      publicUrl: 'https://h5.example.com/app',
+      secureCookies: true,
+      sessionTtlSeconds: 12 * 3600,
+      profileTtlSeconds: 3600,
+      databaseUrl: 'sqlite:/var/lib/wxauth/db.sqlite',
+      staticDir: '/srv/app/public',
+      mpVerifyDir: '/etc/wxauth/mp',
+      host: '0.0.0.0',
+      port: 8080,
+      logLevel: 'warn',
+    })
+  })
+
+  it('treats empty strings as unset', () => {
+    expect(loadConfig({ PORT: '', WECHAT_LANG: '' }).port).toBe(3000)
+  })
+
+  it('defaults STATIC_DIR to apps/web/dist next to this package, wherever the process starts', () => {
+    expect(DEFAULT_STATIC_DIR).toMatch(/apps[\\/]web[\\/]dist$/)
+  })
+})
+
+describe('parseDuration', () => {
+  it.each([
+    ['90', 90],
+    ['45s', 45],
+    ['30m', 1800],
+    ['24h', 86400],
+    ['7d', 604800],
+  ])('%s → %d seconds', (text, seconds) => {
+    expect(parseDuration(text)).toBe(seconds)
+  })
+
+  it('is NaN for anything else', () => {
+    expect(parseDuration('1w')).toBeNaN()
+  })
+})

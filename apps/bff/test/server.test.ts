@@ -1,0 +1,87 @@
+/** `src/server.ts` as a process: boots from env, finds its way from any folder, stops on SIGTERM. */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, describe, expect, it } from 'vitest'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const tsx = join(root, 'node_modules', '.bin', 'tsx')
+const server = join(root, 'src', 'server.ts')
+const dirs: string[] = []
+
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
+})
+
+function start(env: Record<string, string>): {
+  child: ChildProcess
+  cwd: string
+  output: () => string
+  exited: Promise<number | null>
+} {
+  const cwd = mkdtempSync(join(tmpdir(), 'wxauth-server-'))
+  dirs.push(cwd)
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) =>
+        !/^(WECHAT_|PUBLIC_URL|COOKIE_SECRET|DATABASE_URL|REDIS_URL|STATIC_DIR|MP_VERIFY_DIR|HOST|PORT|LOG_LEVEL|NODE_ENV)/.test(
+          k,
+        ),
+    ),
+  )
+  const child = spawn(tsx, ['--conditions=source', server], {
+    cwd,
+    env: { ...base, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  child.stdout!.on('data', (d) => (out += d))
+  child.stderr!.on('data', (d) => (out += d))
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  return { child, cwd, output: () => out, exited }
+}
+
+async function waitFor(
+  check: () => RegExpMatchArray | null,
+  ms = 15_000,
+): Promise<RegExpMatchArray> {
+  const until = Date.now() + ms
+  while (Date.now() < until) {
+    const match = check()
+    if (match) return match
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  throw new Error('timed out')
+}
+
+describe('server.ts', () => {
+  it('starts with no configuration at all (development defaults), serves, and stops on SIGTERM', async () => {
+    const { child, cwd, output, exited } = start({ PORT: '0' })
+    const [, url] = await waitFor(() =>
+      /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output()),
+    )
+    const health = await fetch(`${url}/healthz`)
+    expect(health.status).toBe(200)
+    // The default SQLite file is created relative to the working directory.
+    expect(existsSync(join(cwd, 'data', 'wxauth.sqlite'))).toBe(true)
+    expect(output()).not.toContain('mock-secret-for-local-development-only')
+    child.kill('SIGTERM')
+    expect(await exited).toBe(0)
+  })
+
+  it('refuses to boot in production with missing keys, listing every one', async () => {
+    const { output, exited } = start({ NODE_ENV: 'production', PORT: '0' })
+    expect(await exited).toBe(1)
+    for (const key of ['WECHAT_APPID', 'WECHAT_SECRET', 'PUBLIC_URL', 'COOKIE_SECRET']) {
+      expect(output()).toContain(`${key} is required`)
+    }
+  })
+
+  it('refuses REDIS_URL in this embedded build instead of silently ignoring it', async () => {
+    const { output, exited } = start({ PORT: '0', REDIS_URL: 'redis://127.0.0.1:6379' })
+    expect(await exited).toBe(1)
+    expect(output()).toContain('REDIS_URL')
+  })
+})
