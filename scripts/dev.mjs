@@ -74,6 +74,12 @@ for (const svc of services) {
 
 process.on('SIGINT', () => stop(0))
 process.on('SIGTERM', () => stop(0))
+// pnpm does not forward SIGTERM to its script: when it dies we are re-parented, so stop then too
+// rather than leave the three servers running with nobody to stop them.
+const parent = process.ppid
+setInterval(() => {
+  if (process.ppid !== parent) stop(0)
+}, 1000).unref()
 
 async function waitFor(url, timeoutMs = 120_000) {
   const until = Date.now() + timeoutMs
