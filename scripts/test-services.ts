@@ -17,6 +17,8 @@ export interface RunningService {
   stop(opts?: { crash?: boolean }): Promise<void>
   /** Start it again on the same port and data directory (for restart tests). */
   restart(): Promise<void>
+  /** Stop it if it runs and delete its data directory (PostgreSQL's is ~40 MB). */
+  remove(): Promise<void>
 }
 
 export function freePort(): Promise<number> {
@@ -143,6 +145,13 @@ export async function startRedis(): Promise<RunningService> {
     async restart() {
       await launch()
     },
+    async remove() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL')
+        await exited(child)
+      }
+      rmSync(dir, { recursive: true, force: true })
+    },
   }
 }
 
@@ -203,23 +212,23 @@ export async function startPostgres(): Promise<RunningService> {
       }
     }, `postgres on ${port}`)
   }
+  // pg_ctl, not a signal to our child: under runuser the child is runuser, not postgres.
+  const stop = async () => {
+    const [cmd, args] = run(join(bin, 'pg_ctl'), ['-D', data, 'stop', '-m', 'fast', '-w'])
+    execFileSync(cmd, args, { stdio: 'ignore' })
+    await exited(child)
+  }
   await launch()
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
-    async stop() {
-      // pg_ctl, not a signal to our child: under runuser the child is runuser, not postgres.
-      const [cmd, args] = run(join(bin, 'pg_ctl'), ['-D', data, 'stop', '-m', 'fast', '-w'])
-      execFileSync(cmd, args, { stdio: 'ignore' })
-      await exited(child)
-    },
+    stop,
     async restart() {
       await launch()
     },
+    async remove() {
+      if (child.exitCode === null && child.signalCode === null) await stop()
+      rmSync(dir, { recursive: true, force: true })
+    },
   }
-}
-
-/** Remove temp dirs left behind (best effort; the OS temp dir is cleaned anyway). */
-export function cleanup(dir: string): void {
-  rmSync(dir, { recursive: true, force: true })
 }

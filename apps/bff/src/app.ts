@@ -18,7 +18,9 @@ import wechatPlugin from './plugins/wechat.js'
 import activityRoutes from './routes/activity.js'
 import authRoutes from './routes/auth.js'
 import healthRoutes from './routes/health.js'
+import jssdkRoutes from './routes/jssdk.js'
 import meRoutes from './routes/me.js'
+import subscriptionRoutes from './routes/subscription.js'
 
 export interface BuildOptions {
   /** A ready logger (server.ts passes one with pretty printing on a TTY). */
@@ -31,6 +33,8 @@ export interface BuildOptions {
   now?: () => number
   /** WeChat client tuning (timeouts, retries). */
   wechat?: Partial<Omit<WechatClientOptions, 'appId' | 'secret' | 'onCall'>>
+  /** Prefix of every Redis key and channel in distributed mode. Default `wxauth:`. */
+  redisKeyPrefix?: string
 }
 
 /** Build the BFF. The caller owns it: `await app.close()` closes the database too. */
@@ -47,7 +51,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   await app.register(swaggerPlugin)
   await app.register(sessionPlugin, { config })
-  await app.register(storesPlugin, { config, now })
+  await app.register(storesPlugin, {
+    config,
+    now,
+    ...(opts.redisKeyPrefix === undefined ? {} : { redisKeyPrefix: opts.redisKeyPrefix }),
+  })
   await app.register(wechatPlugin, {
     config,
     now,
@@ -66,7 +74,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       })
       await api.register(authRoutes, { prefix: '/auth', config })
       await api.register(meRoutes, { prefix: '/me' })
+      await api.register(subscriptionRoutes, { prefix: '/me', config })
       await api.register(activityRoutes, { prefix: '/activity', config, now })
+      await api.register(jssdkRoutes, { prefix: '/jssdk', config, now })
     },
     { prefix: '/api' },
   )

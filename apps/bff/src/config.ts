@@ -10,6 +10,8 @@ import Type, { type Static, type TSchema } from 'typebox'
 import { Value } from 'typebox/value'
 
 export type WechatLang = 'zh_CN' | 'zh_TW' | 'en'
+/** Where the account-wide access token comes from: `cgi-bin/stable_token` or `cgi-bin/token`. */
+export type GlobalTokenSource = 'stable' | 'classic'
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
 
 /** The validated configuration `buildApp` takes. No field is read from `process.env` after boot. */
@@ -23,6 +25,13 @@ export interface Config {
   /** Without a trailing slash. */
   wechatOpenBase: string
   wechatLang: WechatLang
+  /**
+   * `stable` (default): `cgi-bin/stable_token` in normal mode. `classic`: `cgi-bin/token`, for
+   * accounts that need it; then nothing else may call `cgi-bin/token` for this appid.
+   */
+  wechatGlobalToken: GlobalTokenSource
+  /** The account's QR image, shown to users who do not follow it; null: none. */
+  wechatAccountQrUrl: string | null
   /** The SPA's origin (plus an optional base path) as users see it, without a trailing slash. */
   publicUrl: string
   /** Cookies get `Secure` when PUBLIC_URL is https. */
@@ -31,6 +40,8 @@ export interface Config {
   cookieSecret: string
   sessionTtlSeconds: number
   profileTtlSeconds: number
+  /** How long a user's follower status (`cgi-bin/user/info`) is reused. */
+  subscriptionTtlSeconds: number
   /** `sqlite:<absolute path>`, `sqlite::memory:` or `postgres://…`. */
   databaseUrl: string
   redisUrl: string | null
@@ -88,11 +99,22 @@ export const EnvSchema = Type.Object({
       description: 'one of zh_CN, zh_TW, en',
     }),
   ),
+  WECHAT_GLOBAL_TOKEN: Type.Optional(
+    Type.Union([Type.Literal('stable'), Type.Literal('classic')], {
+      description: 'stable or classic',
+    }),
+  ),
+  WECHAT_ACCOUNT_QR_URL: Type.Optional(
+    Type.String({ pattern: HTTP_URL, description: "an http(s) URL of the account's QR image" }),
+  ),
   SESSION_TTL: Type.Optional(
     Type.String({ pattern: DURATION, description: 'seconds, or a number with s/m/h/d (e.g. 7d)' }),
   ),
   PROFILE_TTL: Type.Optional(
     Type.String({ pattern: DURATION, description: 'seconds, or a number with s/m/h/d (e.g. 24h)' }),
+  ),
+  SUBSCRIPTION_TTL: Type.Optional(
+    Type.String({ pattern: DURATION, description: 'seconds, or a number with s/m/h/d (e.g. 5m)' }),
   ),
   DATABASE_URL: Type.Optional(
     Type.String({
@@ -221,11 +243,28 @@ export function loadConfig(
   if (raw.PORT !== undefined && !problems.has('PORT') && Number(raw.PORT) > 65535) {
     problems.set('PORT', `PORT ${messageFor('PORT')}`)
   }
-  for (const key of ['SESSION_TTL', 'PROFILE_TTL'] as const) {
+  const qrUrl = raw.WECHAT_ACCOUNT_QR_URL
+  if (qrUrl !== undefined && !problems.has('WECHAT_ACCOUNT_QR_URL') && !URL.canParse(qrUrl)) {
+    problems.set('WECHAT_ACCOUNT_QR_URL', 'WECHAT_ACCOUNT_QR_URL must be a valid URL')
+  }
+  for (const key of ['SESSION_TTL', 'PROFILE_TTL', 'SUBSCRIPTION_TTL'] as const) {
     const value = raw[key]
     if (value !== undefined && !problems.has(key) && parseDuration(value) <= 0) {
       problems.set(key, `${key} must be longer than zero`)
     }
+  }
+  // Distributed mode is Redis + PostgreSQL: the SQLite file is held by one process (exclusive lock),
+  // so Redis beside it would only add a network hop to a single instance.
+  if (
+    raw.REDIS_URL !== undefined &&
+    !problems.has('REDIS_URL') &&
+    !problems.has('DATABASE_URL') &&
+    !/^postgres(ql)?:\/\//.test(raw.DATABASE_URL ?? '')
+  ) {
+    problems.set(
+      'REDIS_URL',
+      'REDIS_URL needs a postgres:// DATABASE_URL (distributed mode runs on Redis and PostgreSQL; the SQLite file serves one process)',
+    )
   }
   if (production && raw.COOKIE_SECRET === DEV_DEFAULTS.COOKIE_SECRET) {
     problems.set('COOKIE_SECRET', 'COOKIE_SECRET must not be the development default in production')
@@ -246,11 +285,14 @@ export function loadConfig(
     wechatApiBase: trimSlash(env_.WECHAT_API_BASE ?? 'https://api.weixin.qq.com'),
     wechatOpenBase: trimSlash(env_.WECHAT_OPEN_BASE ?? 'https://open.weixin.qq.com'),
     wechatLang: env_.WECHAT_LANG ?? 'zh_CN',
+    wechatGlobalToken: env_.WECHAT_GLOBAL_TOKEN ?? 'stable',
+    wechatAccountQrUrl: env_.WECHAT_ACCOUNT_QR_URL ?? null,
     publicUrl,
     secureCookies: publicUrl.startsWith('https:'),
     cookieSecret: env_.COOKIE_SECRET,
     sessionTtlSeconds: parseDuration(env_.SESSION_TTL ?? '7d'),
     profileTtlSeconds: parseDuration(env_.PROFILE_TTL ?? '24h'),
+    subscriptionTtlSeconds: parseDuration(env_.SUBSCRIPTION_TTL ?? '5m'),
     databaseUrl: resolveDatabaseUrl(env_.DATABASE_URL ?? 'sqlite:./data/wxauth.sqlite', cwd),
     redisUrl: env_.REDIS_URL ?? null,
     staticDir,

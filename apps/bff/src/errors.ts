@@ -12,6 +12,7 @@ import type {
 } from 'fastify'
 import { ERROR_STATUS, type ErrorBody, type ErrorCode } from '@wxauth/shared'
 import { WechatApiError, WechatError, type WechatErrorKind } from '@wxauth/wechat'
+import { isStoreUnavailable } from './stores/unavailable.js'
 
 /** An error the BFF means to send: a §4 code and a human message safe to show. */
 export class AppError extends Error {
@@ -39,24 +40,49 @@ const WECHAT_KIND_ERRORS: Record<WechatErrorKind, [ErrorCode, string]> = {
     'The WeChat authorisation has expired; please log in again',
   ],
   scope: ['SCOPE_UPGRADE_REQUIRED', 'This needs permission to read your WeChat profile'],
-  config: ['WECHAT_CONFIG_ERROR', 'The WeChat login is misconfigured on the server'],
+  config: ['WECHAT_CONFIG_ERROR', 'The WeChat app is misconfigured on the server'],
   busy: ['WECHAT_UNAVAILABLE', 'WeChat is not responding right now; please try again'],
   'rate-limit': ['WECHAT_UNAVAILABLE', 'WeChat is not responding right now; please try again'],
   unknown: ['WECHAT_UNAVAILABLE', 'WeChat is not responding right now; please try again'],
 }
 
+/**
+ * Which setting an operator must fix for a configuration errcode. It names the setting, never its
+ * value: the message goes into the 500 body and the error log line.
+ * @see https://developers.weixin.qq.com/doc/oplatform/developers/basic_func/ip_whitelist.md (40164, 61004, 895xx)
+ * @see https://developers.weixin.qq.com/doc/service/api/base/api_getaccesstoken (40013, 40125, 41002, 41004, 40243)
+ * @see https://developers.weixin.qq.com/doc/oplatform/developers/errCode/errCode.html
+ */
+const CONFIG_HINTS: ReadonlyArray<[readonly number[], string]> = [
+  [
+    [40164, 61004, 89501, 89503, 89506, 89507],
+    "this server's IP is not in the account's IP whitelist (公众号后台 → 设置与开发 → 基本配置 → IP白名单); add its egress IP",
+  ],
+  [[40013, 41002], 'the AppID is invalid or missing; check WECHAT_APPID'],
+  [
+    [40125, 41004, 40243],
+    'the AppSecret is invalid, missing or frozen; check WECHAT_SECRET (reset it in 公众号后台 → 基本配置 if needed)',
+  ],
+  [[43003], 'WeChat requires https; check WECHAT_API_BASE'],
+]
+
+/** The operator hint for a configuration errcode, or null when there is no specific one. */
+export function configHint(errcode: number | undefined): string | null {
+  if (errcode === undefined) return null
+  return CONFIG_HINTS.find(([codes]) => codes.includes(errcode))?.[1] ?? null
+}
+
 /** Map a WeChat client error to the §4 contract. */
 export function fromWechatError(error: WechatError): AppError {
   const [code, message] = WECHAT_KIND_ERRORS[error.kind]
+  if (error.kind === 'config' && error instanceof WechatApiError) {
+    const hint = configHint(error.errcode)
+    return new AppError(
+      code,
+      `The WeChat app is misconfigured on the server (errcode ${error.errcode})${hint ? `: ${hint}` : ''}`,
+    )
+  }
   return new AppError(code, message)
-}
-
-/** SQLite failures that mean "the store is not usable right now" rather than a bug. */
-const STORE_UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|READONLY|PROTOCOL)/
-
-function isStoreUnavailable(error: unknown): boolean {
-  const e = error as { name?: unknown; code?: unknown }
-  return e?.name === 'SqliteError' && typeof e.code === 'string' && STORE_UNAVAILABLE.test(e.code)
 }
 
 function body(code: ErrorCode, message: string): ErrorBody {
@@ -73,7 +99,11 @@ export function toErrorBody(error: unknown, log: FastifyBaseLogger): ErrorBody {
     if (error.kind === 'config') {
       // Loud on purpose: a wrong appid/secret/IP whitelist breaks every login until someone acts.
       // The client's errors never carry the secret, and only these fields are logged.
-      log.error({ wechat: fields }, 'WeChat rejected the app configuration')
+      const hint = configHint(errcode)
+      log.error(
+        { wechat: hint === null ? fields : { ...fields, hint } },
+        'WeChat rejected the app configuration',
+      )
     } else {
       log.warn({ wechat: fields }, 'WeChat call failed')
     }

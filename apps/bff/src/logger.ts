@@ -10,7 +10,32 @@ import type { LogLevel } from './config.js'
 /** Query parameters whose values never reach a log line. */
 const SENSITIVE_QUERY = /^(code|state|access_token|refresh_token|secret|appsecret|ticket)$/i
 
-/** `request.url` with sensitive query values replaced by `[redacted]`. */
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text // keep it as sent
+  }
+}
+
+/**
+ * A query value that is itself a URL (`/api/jssdk/config?url=…` signs the iOS entry URL, which
+ * still carries WeChat's `code` and `state`): its own sensitive values are redacted too, before and
+ * after any `#`.
+ */
+function safeNestedValue(value: string): string {
+  const plain = decoded(value)
+  if (!plain.includes('?')) return value
+  const hashAt = plain.indexOf('#')
+  const safe =
+    hashAt === -1
+      ? safeUrl(plain)
+      : `${safeUrl(plain.slice(0, hashAt))}#${safeUrl(plain.slice(hashAt + 1))}`
+  if (safe === plain) return value
+  return encodeURIComponent(safe).replace(/%5B/g, '[').replace(/%5D/g, ']')
+}
+
+/** `request.url` with sensitive query values replaced by `[redacted]`, also inside nested URLs. */
 export function safeUrl(url: string): string {
   const q = url.indexOf('?')
   if (q === -1) return url
@@ -19,14 +44,10 @@ export function safeUrl(url: string): string {
     .split('&')
     .map((pair) => {
       const eq = pair.indexOf('=')
-      const key = eq === -1 ? pair : pair.slice(0, eq)
-      let name = key
-      try {
-        name = decodeURIComponent(key)
-      } catch {
-        /* keep it as sent */
-      }
-      return eq !== -1 && SENSITIVE_QUERY.test(name) ? `${key}=[redacted]` : pair
+      if (eq === -1) return pair
+      const key = pair.slice(0, eq)
+      if (SENSITIVE_QUERY.test(decoded(key))) return `${key}=[redacted]`
+      return `${key}=${safeNestedValue(pair.slice(eq + 1))}`
     })
     .join('&')
   return `${url.slice(0, q)}?${query}`

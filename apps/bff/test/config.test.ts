@@ -136,6 +136,52 @@ describe('loadConfig', () => {
     })
   })
 
+  it('defaults the global token to stable_token, follower status to 5 minutes, no QR image', () => {
+    expect(loadConfig(PRODUCTION)).toMatchObject({
+      wechatGlobalToken: 'stable',
+      subscriptionTtlSeconds: 300,
+      wechatAccountQrUrl: null,
+    })
+  })
+
+  it('reads WECHAT_GLOBAL_TOKEN, SUBSCRIPTION_TTL and WECHAT_ACCOUNT_QR_URL', () => {
+    const qr = 'https://open.weixin.qq.com/qr/code?username=gh_0123456789ab'
+    const config = loadConfig({
+      ...PRODUCTION,
+      WECHAT_GLOBAL_TOKEN: 'classic',
+      SUBSCRIPTION_TTL: '90s',
+      WECHAT_ACCOUNT_QR_URL: qr,
+    })
+    expect(config).toMatchObject({
+      wechatGlobalToken: 'classic',
+      subscriptionTtlSeconds: 90,
+      wechatAccountQrUrl: qr,
+    })
+  })
+
+  it('lists bad WECHAT_GLOBAL_TOKEN, SUBSCRIPTION_TTL and WECHAT_ACCOUNT_QR_URL together', () => {
+    const problems = problemsOf({
+      ...PRODUCTION,
+      WECHAT_GLOBAL_TOKEN: 'force',
+      SUBSCRIPTION_TTL: '5 minutes',
+      WECHAT_ACCOUNT_QR_URL: 'qr.jpg',
+      PORT: 'x',
+    })
+    expect(problems.map((p) => p.split(' ')[0]).sort()).toEqual([
+      'PORT',
+      'SUBSCRIPTION_TTL',
+      'WECHAT_ACCOUNT_QR_URL',
+      'WECHAT_GLOBAL_TOKEN',
+    ])
+    expect(problems).toContain('WECHAT_GLOBAL_TOKEN must be stable or classic')
+    expect(problemsOf({ ...PRODUCTION, SUBSCRIPTION_TTL: '0' })).toEqual([
+      'SUBSCRIPTION_TTL must be longer than zero',
+    ])
+    expect(problemsOf({ ...PRODUCTION, WECHAT_ACCOUNT_QR_URL: 'https://[bad/qr.jpg' })).toEqual([
+      'WECHAT_ACCOUNT_QR_URL must be a valid URL',
+    ])
+  })
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ PORT: '', WECHAT_LANG: '' }).port).toBe(3000)
   })
@@ -158,5 +204,26 @@ describe('parseDuration', () => {
 
   it('is NaN for anything else', () => {
     expect(parseDuration('1w')).toBeNaN()
+  })
+})
+
+describe('loadConfig: storage modes', () => {
+  it('takes a postgres:// DATABASE_URL with REDIS_URL (distributed) or alone (one instance)', () => {
+    const pg = 'postgres://wxauth:pw@db.internal:5432/wxauth'
+    const distributed = loadConfig({ DATABASE_URL: pg, REDIS_URL: 'redis://cache:6379/0' })
+    expect(distributed).toMatchObject({ databaseUrl: pg, redisUrl: 'redis://cache:6379/0' })
+    expect(loadConfig({ DATABASE_URL: pg })).toMatchObject({ databaseUrl: pg, redisUrl: null })
+  })
+
+  it('refuses REDIS_URL beside SQLite, and lists it with the other problems', () => {
+    expect(problemsOf({ REDIS_URL: 'redis://127.0.0.1:6379' })).toEqual([
+      'REDIS_URL needs a postgres:// DATABASE_URL (distributed mode runs on Redis and PostgreSQL; the SQLite file serves one process)',
+    ])
+    expect(
+      problemsOf({ REDIS_URL: 'redis://127.0.0.1:6379', DATABASE_URL: 'sqlite:x', PORT: 'x' }),
+    ).toHaveLength(2)
+    expect(problemsOf({ REDIS_URL: 'http://nope' })).toEqual([
+      'REDIS_URL must be redis://… or rediss://…',
+    ])
   })
 })

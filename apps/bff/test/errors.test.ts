@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import { describe, expect, it } from 'vitest'
 import { WechatApiError, WechatUnavailableError, errcodeKind } from '@wxauth/wechat'
-import { AppError, toErrorBody } from '../src/errors.js'
+import { AppError, configHint, toErrorBody } from '../src/errors.js'
 
 function fakeLogger() {
   const lines: Array<{ level: string; obj: unknown; msg: string }> = []
@@ -54,9 +54,50 @@ describe('toErrorBody', () => {
     expect(body).toMatchObject({ statusCode: status, code })
     expect(body.message).not.toContain('msg')
     expect(lines[0]?.level).toBe(code === 'WECHAT_CONFIG_ERROR' ? 'error' : 'warn')
+    const hint = configHint(errcode)
     expect(lines[0]?.obj).toEqual({
-      wechat: { endpoint: 'sns/oauth2/access_token', kind: errcodeKind(errcode), errcode },
+      wechat: {
+        endpoint: 'sns/oauth2/access_token',
+        kind: errcodeKind(errcode),
+        errcode,
+        ...(hint === null ? {} : { hint }),
+      },
     })
+  })
+
+  it.each([
+    [40164, /IP whitelist/],
+    [61004, /IP whitelist/],
+    [89503, /IP whitelist/],
+    [40013, /WECHAT_APPID/],
+    [41002, /WECHAT_APPID/],
+    [40125, /WECHAT_SECRET/],
+    [41004, /WECHAT_SECRET/],
+    [40243, /WECHAT_SECRET/],
+    [43003, /WECHAT_API_BASE/],
+  ])('config errcode %d → WECHAT_CONFIG_ERROR whose message says what to fix', (errcode, hint) => {
+    const { log, lines } = fakeLogger()
+    const body = toErrorBody(apiError(errcode), log)
+    expect(body.code).toBe('WECHAT_CONFIG_ERROR')
+    expect(body.message).toMatch(hint)
+    expect(body.message).toContain(`errcode ${errcode}`)
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatchObject({
+      level: 'error',
+      obj: { wechat: { hint: body.message.split(': ').slice(1).join(': ') } },
+    })
+  })
+
+  it('a config errcode without a specific hint still names the errcode', () => {
+    const { log } = fakeLogger()
+    const body = toErrorBody(apiError(40002), log)
+    expect(body).toEqual({
+      statusCode: 500,
+      code: 'WECHAT_CONFIG_ERROR',
+      message: 'The WeChat app is misconfigured on the server (errcode 40002)',
+    })
+    expect(configHint(40002)).toBeNull()
+    expect(configHint(undefined)).toBeNull()
   })
 
   it.each(['timeout', 'network', 'http-status', 'garbage'] as const)(

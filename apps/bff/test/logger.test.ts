@@ -21,7 +21,24 @@ describe('safeUrl', () => {
       '/x?access_token=[redacted]&refresh_token=[redacted]&secret=[redacted]&%63ode=[redacted]',
     )
     expect(safeUrl('/plain')).toBe('/plain')
+    expect(safeUrl('/x?flag&tab=2')).toBe('/x?flag&tab=2')
     expect(safeUrl('/bad?%E0%A4%A=1')).toBe('/bad?%E0%A4%A=1')
+  })
+
+  it('blanks code and state inside a URL passed as a query value (the JS-SDK entry URL)', () => {
+    const entry = 'http://127.0.0.1:5173/?code=071CyW000UGidO1SxY000uNATs1CyW04&state=Zq3x&tab=1'
+    const url = `/api/jssdk/config?url=${encodeURIComponent(entry)}`
+    const safe = safeUrl(url)
+    expect(safe).toBe(
+      '/api/jssdk/config?url=http%3A%2F%2F127.0.0.1%3A5173%2F%3Fcode%3D[redacted]%26state%3D[redacted]%26tab%3D1',
+    )
+    expect(safe).not.toContain('071CyW000UGidO1SxY000uNATs1CyW04')
+    expect(safe).not.toContain('Zq3x')
+    // also after a fragment, and with a clean URL nothing changes
+    const hashed = `/api/jssdk/config?url=${encodeURIComponent('http://h/?a=1#/me?code=SECRETCODE')}`
+    expect(safeUrl(hashed)).not.toContain('SECRETCODE')
+    const clean = `/api/jssdk/config?url=${encodeURIComponent('http://127.0.0.1:5173/me?tab=1')}`
+    expect(safeUrl(clean)).toBe(clean)
   })
 })
 

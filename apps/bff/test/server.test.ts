@@ -79,9 +79,9 @@ describe('server.ts', () => {
     }
   })
 
-  it('refuses REDIS_URL in this embedded build instead of silently ignoring it', async () => {
+  it('refuses REDIS_URL beside the SQLite file instead of silently half-distributing', async () => {
     const { output, exited } = start({ PORT: '0', REDIS_URL: 'redis://127.0.0.1:6379' })
     expect(await exited).toBe(1)
-    expect(output()).toContain('REDIS_URL')
+    expect(output()).toContain('REDIS_URL needs a postgres:// DATABASE_URL')
   })
 })

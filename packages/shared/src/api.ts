@@ -103,3 +103,42 @@ export type JoinResponse = Static<typeof JoinResponseSchema>
 /** Headers the SPA adds to `/api` requests until one succeeds (DESIGN.md §3 step 4). */
 export const CODE_HEADER = 'x-wechat-code'
 export const STATE_HEADER = 'x-wechat-state'
+
+/**
+ * `GET /api/me/subscription`: does the signed-in user follow the Official Account
+ * (`cgi-bin/user/info`)? `subscribeTime` and `subscribeScene` only for a follower; `qrCodeUrl` (the
+ * account's QR image, from the BFF's `WECHAT_ACCOUNT_QR_URL`) only for a non-follower, when
+ * configured.
+ * @see https://developers.weixin.qq.com/doc/service/api/usermanage/userinfo/api_userinfo
+ */
+export const SubscriptionResponseSchema = Type.Object({
+  subscribed: Type.Boolean(),
+  /** The last time the user followed (WeChat's `subscribe_time`), ISO 8601. */
+  subscribeTime: Type.Optional(Type.String({ format: 'date-time' })),
+  /** How the user came to follow, e.g. `ADD_SCENE_QR_CODE` (WeChat's `subscribe_scene`). */
+  subscribeScene: Type.Optional(Type.String()),
+  /** The account's QR image to show a non-follower. */
+  qrCodeUrl: Type.Optional(Type.String()),
+})
+export type SubscriptionResponse = Static<typeof SubscriptionResponseSchema>
+
+/**
+ * `GET /api/jssdk/config` query: the page URL to sign, exactly as the page has it, without the
+ * `#fragment` (WeChat signs `location.href.split('#')[0]`).
+ * @see https://developers.weixin.qq.com/doc/service/guide/h5/jssdk.html (附录1)
+ */
+export const JssdkConfigQuerySchema = Type.Object({
+  url: Type.String({ minLength: 1, maxLength: 2048 }),
+})
+export type JssdkConfigQuery = Static<typeof JssdkConfigQuerySchema>
+
+/** `GET /api/jssdk/config`: what `wx.config` needs besides `jsApiList`. Never the ticket. */
+export const JssdkConfigResponseSchema = Type.Object({
+  appId: Type.String(),
+  /** Unix seconds. */
+  timestamp: Type.Integer(),
+  nonceStr: Type.String(),
+  /** sha1 hex over `jsapi_ticket=…&noncestr=…&timestamp=…&url=…`. */
+  signature: Type.String(),
+})
+export type JssdkConfigResponse = Static<typeof JssdkConfigResponseSchema>

@@ -5,7 +5,10 @@ import {
   ERROR_STATUS,
   ErrorBodySchema,
   ErrorCodeSchema,
+  JssdkConfigQuerySchema,
+  JssdkConfigResponseSchema,
   MeResponseSchema,
+  SubscriptionResponseSchema,
   WebTokenResponseSchema,
   WechatUserInfoSchema,
   grantsUserinfo,
@@ -119,5 +122,52 @@ describe('ErrorCodeSchema', () => {
     expect(Value.Check(ErrorCodeSchema, 'NOPE')).toBe(false)
     const typed: ErrorBody['code'] = 'AUTH_REQUIRED' // compile-time: the union is not widened
     expect(typed).toBe('AUTH_REQUIRED')
+  })
+})
+
+describe('SubscriptionResponseSchema', () => {
+  it('accepts a follower with time and scene, and a non-follower with a QR image', () => {
+    const follower = {
+      subscribed: true,
+      subscribeTime: '2023-03-01T06:08:35.000Z',
+      subscribeScene: 'ADD_SCENE_SEARCH',
+    }
+    expect(Value.Check(SubscriptionResponseSchema, follower)).toBe(true)
+    const other = { subscribed: false, qrCodeUrl: 'https://h5.example.com/qr.jpg' }
+    expect(Value.Check(SubscriptionResponseSchema, other)).toBe(true)
+    expect(Value.Check(SubscriptionResponseSchema, { subscribed: false })).toBe(true)
+  })
+
+  it('rejects a missing flag and a subscribe time that is not an ISO date-time', () => {
+    expect(Value.Check(SubscriptionResponseSchema, {})).toBe(false)
+    expect(Value.Check(SubscriptionResponseSchema, { subscribed: 1 })).toBe(false)
+    const unix = { subscribed: true, subscribeTime: '1677650915' }
+    expect(Value.Check(SubscriptionResponseSchema, unix)).toBe(false)
+  })
+})
+
+describe('JssdkConfigQuerySchema', () => {
+  it('bounds the url to 1..2048 characters', () => {
+    expect(Value.Check(JssdkConfigQuerySchema, { url: 'https://h5.example.com/' })).toBe(true)
+    expect(Value.Check(JssdkConfigQuerySchema, { url: '' })).toBe(false)
+    const long = `https://h5.example.com/?q=${'x'.repeat(2048)}`
+    expect(Value.Check(JssdkConfigQuerySchema, { url: long })).toBe(false)
+  })
+})
+
+describe('JssdkConfigResponseSchema', () => {
+  it('wants an integer unix timestamp and the three strings wx.config takes', () => {
+    const config = {
+      appId: 'wx5f3c1a9e2b7d4f60',
+      timestamp: 1414587457,
+      nonceStr: 'Wm3WZYTPz0wzccnW',
+      signature: '0f9de62fce790f9a083d5c99e95740ceb90c27ed',
+    }
+    expect(Value.Check(JssdkConfigResponseSchema, config)).toBe(true)
+    expect(Value.Check(JssdkConfigResponseSchema, { ...config, timestamp: 1414587457.5 })).toBe(
+      false,
+    )
+    const { signature: _signature, ...unsigned } = config
+    expect(Value.Check(JssdkConfigResponseSchema, unsigned)).toBe(false)
   })
 })

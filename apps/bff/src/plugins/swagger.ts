@@ -22,6 +22,10 @@ export default fp(
           { name: 'auth', description: 'Starting and ending a login' },
           { name: 'me', description: 'The signed-in user' },
           { name: 'activity', description: 'The demo H5 activity' },
+          {
+            name: 'jssdk',
+            description: 'WeChat JS-SDK (wx.config) signatures for pages of this site',
+          },
           { name: 'health', description: 'Liveness and readiness' },
         ],
         components: {

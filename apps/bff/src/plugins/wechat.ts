@@ -29,6 +29,10 @@ export default fp<WechatPluginOptions>(
       secret: config.wechatSecret,
       apiBase: config.wechatApiBase,
       openBase: config.wechatOpenBase,
+      // stable_token by default; classic cgi-bin/token only when the account needs it (config.ts).
+      globalTokenMode: config.wechatGlobalToken,
+      // In process (embedded) or in Redis (distributed): one global token for every instance.
+      tokenCache: app.stores.tokenCache,
       now,
       ...(fetch ? { fetch } : {}),
       ...overrides,
@@ -47,5 +51,5 @@ export default fp<WechatPluginOptions>(
     })
     app.decorate('wechat', client)
   },
-  { name: 'wxauth-wechat' },
+  { name: 'wxauth-wechat', dependencies: ['wxauth-stores'] },
 )

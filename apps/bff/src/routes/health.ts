@@ -1,10 +1,31 @@
-/** Liveness (`/healthz`: the process answers) and readiness (`/readyz`: the stores answer too). */
+/**
+ * Liveness (`/healthz`: the process answers) and readiness (`/readyz`: each store answers too). A
+ * load balancer takes an instance out of rotation on a 503 from `/readyz` (Redis or the database
+ * down) and back in once it answers 200: the stores reconnect by themselves.
+ */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { ERROR_STATUS } from '@wxauth/shared'
 import Type from 'typebox'
-import { AppError } from '../errors.js'
 import { errorResponses } from '../schemas.js'
 
 const StatusSchema = Type.Object({ status: Type.String() })
+
+const StoreStatusSchema = Type.Union([Type.Literal('ok'), Type.Literal('down')])
+const ChecksSchema = Type.Object({
+  database: StoreStatusSchema,
+  redis: Type.Union([StoreStatusSchema, Type.Literal('unused')], {
+    description: '`unused` in embedded mode (no REDIS_URL)',
+  }),
+})
+const ReadySchema = Type.Object({ status: Type.Literal('ready'), checks: ChecksSchema })
+/** The error contract plus the checks, so both a generic client and an operator learn something. */
+const NotReadySchema = Type.Object({
+  statusCode: Type.Integer(),
+  code: Type.Literal('SERVICE_UNAVAILABLE'),
+  message: Type.String(),
+  status: Type.Literal('unavailable'),
+  checks: ChecksSchema,
+})
 
 const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -14,15 +35,26 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
   app.get(
     '/readyz',
-    { schema: { tags: ['health'], response: { 200: StatusSchema, ...errorResponses } } },
-    async (request) => {
-      try {
-        await app.stores.ping()
-      } catch (error) {
-        request.log.error({ err: error }, 'readiness check failed')
-        throw new AppError('SERVICE_UNAVAILABLE', 'The stores are not answering')
-      }
-      return { status: 'ready' }
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Ready when every store answers: { status, checks: { database, redis } }',
+        response: { 200: ReadySchema, 503: NotReadySchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const checks = await app.stores.checks()
+      if (checks.database === 'ok' && checks.redis !== 'down')
+        return { status: 'ready' as const, checks }
+      request.log.error({ checks }, 'readiness check failed')
+      reply.header('cache-control', 'no-store')
+      return reply.status(503).send({
+        statusCode: ERROR_STATUS.SERVICE_UNAVAILABLE,
+        code: 'SERVICE_UNAVAILABLE',
+        message: 'The stores are not answering',
+        status: 'unavailable',
+        checks,
+      })
     },
   )
 }

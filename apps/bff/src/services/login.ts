@@ -2,7 +2,8 @@
  * The heart of DESIGN.md §3 steps 5–8: a WeChat `code` is exchanged exactly once, however many
  * requests carry it, and the web token it yields becomes a server-side session.
  *
- * - Single-flight: concurrent requests with the same code join one in-flight exchange.
+ * - Single-flight: concurrent requests with the same code join one in-flight exchange (in process),
+ *   and one instance at a time runs it (`stores.codeExchange`: a Redis lock in distributed mode).
  * - Outcome cache: the result (a session id, or a typed error) is kept 5 minutes under sha256(code),
  *   the code's own lifetime, so WeChat's duplicate callback, a reload or a late parallel request reuse
  *   it instead of getting `40163 code been used`. Transient failures are not cached.
@@ -239,25 +240,30 @@ export function createLoginService(deps: LoginServiceDeps): LoginService {
       return running.promise
     }
     // Registered synchronously, before any await, so every concurrent request finds it; removed only
-    // after the outcome is cached, so a later request finds the cache.
-    const promise = (async (): Promise<CodeOutcome> => {
-      const cached = await stores.codeOutcomes.get(hash)
-      if (cached) return cached
-      const codeHash = codeLogHash(code)
-      let outcome: CodeOutcome
-      try {
-        outcome = { ...(await runExchange(code, current)), stateHash }
-        log.info({ codeHash, scope: outcome.ok ? outcome.scope : undefined }, 'code exchanged')
-      } catch (error) {
-        // toErrorBody logs WeChat failures (loudly for configuration errors) with the code's hash.
-        const body = toErrorBody(error, log.child({ codeHash }))
-        outcome = { ok: false, code: body.code, message: body.message, stateHash }
-      }
-      if (outcome.ok || !TRANSIENT.has(outcome.code)) {
-        await stores.codeOutcomes.set(hash, outcome, CODE_OUTCOME_TTL_MS)
-      }
-      return outcome
-    })().finally(() => inFlight.delete(hash))
+    // after the outcome is cached, so a later request finds the cache. Across instances the stores'
+    // coordinator lets one of them run this at a time (a Redis lock in distributed mode), and the
+    // others receive the outcome it produced.
+    const promise = stores.codeExchange
+      .run(hash, async (): Promise<CodeOutcome> => {
+        // Re-read under the lock: another instance may have exchanged this code a moment ago.
+        const cached = await stores.codeOutcomes.get(hash)
+        if (cached) return cached
+        const codeHash = codeLogHash(code)
+        let outcome: CodeOutcome
+        try {
+          outcome = { ...(await runExchange(code, current)), stateHash }
+          log.info({ codeHash, scope: outcome.ok ? outcome.scope : undefined }, 'code exchanged')
+        } catch (error) {
+          // toErrorBody logs WeChat failures (loudly for configuration errors) with the code's hash.
+          const body = toErrorBody(error, log.child({ codeHash }))
+          outcome = { ok: false, code: body.code, message: body.message, stateHash }
+        }
+        if (outcome.ok || !TRANSIENT.has(outcome.code)) {
+          await stores.codeOutcomes.set(hash, outcome, CODE_OUTCOME_TTL_MS)
+        }
+        return outcome
+      })
+      .finally(() => inFlight.delete(hash))
     inFlight.set(hash, { promise, stateHash })
     const outcome = await promise
     if (outcome.stateHash !== stateHash) throw stateMismatch()

@@ -116,6 +116,7 @@ export function withSessionCache(
 
   const cachedUsers: UsersStore = {
     findByOpenid: (appid, openid) => users.findByOpenid(appid, openid),
+    findById: (id) => users.findById(id),
     upsertProfile: (appid, profile, now) =>
       write(
         () => users.upsertProfile(appid, profile, now),

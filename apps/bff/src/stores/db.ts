@@ -1,18 +1,20 @@
 /**
- * The Kysely instance behind the SQL stores, chosen from DATABASE_URL. Today: `sqlite:<path>` over
- * better-sqlite3 (embedded mode). The scale-out work adds `postgres://` here with a PostgresDialect;
- * callers only ever see `Kysely<Database>`, and the migrations use portable types.
+ * The Kysely instance behind the SQL stores, chosen from DATABASE_URL: `sqlite:<path>` over
+ * better-sqlite3 (embedded mode) or `postgres://…` over a `pg.Pool` (PostgresDialect, shared by N
+ * instances). Callers only ever see `Kysely<Database>`, and one set of migrations serves both.
  */
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import {
   Kysely,
+  PostgresDialect,
   SqliteDialect,
   type CompiledQuery,
   type Generated,
   type SqliteDatabase,
 } from 'kysely'
+import pg from 'pg'
 
 /** Epoch milliseconds. `bigint` columns: numbers from SQLite, strings from PostgreSQL (use Number()). */
 type Millis = number | string
@@ -84,12 +86,14 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
 
 /** A database: Kysely for building and running queries, plus a fast path for hot precompiled ones. */
 export interface SqlDatabase {
+  kind: DatabaseTarget['kind']
   kysely: Kysely<Database>
   /**
    * The first row of a read-only query compiled once by Kysely, run with fresh parameters, as an
    * array of column values in select order (undefined: no row). On SQLite this executes a cached
    * prepared statement in raw mode directly: no per-call query building, no async connection
-   * hand-off, no row objects. For the lookup every authenticated request makes (benchmarked).
+   * hand-off, no row objects. On PostgreSQL it is `kysely.executeQuery` with the compiled SQL and the
+   * new parameters. For the lookups every authenticated request makes (benchmarked).
    */
   firstRowValues(
     query: CompiledQuery,
@@ -119,14 +123,46 @@ function statementCache(db: BetterSqlite3.Database, { raw = false, max = 256 } =
   }
 }
 
-/** Open the database named by `url`. The caller owns it: `await database.close()`. */
-export function createDatabase(url: string): SqlDatabase {
-  const target = parseDatabaseUrl(url)
-  if (target.kind === 'postgres') {
-    throw new Error(
-      'DATABASE_URL: PostgreSQL arrives with the distributed mode; this build runs embedded (sqlite:<path>)',
-    )
+export interface DatabaseOptions {
+  /** Called with errors of idle PostgreSQL connections (a restart, a network cut): log, never crash. */
+  onIdleError?: (error: Error) => void
+  /** PostgreSQL pool size per instance. Default 10. */
+  poolSize?: number
+}
+
+/**
+ * PostgreSQL over a `pg.Pool`. Connections are opened on demand and replaced when they break, so the
+ * database coming back needs no restart. `bigint` columns come back as strings (pg's default for
+ * int8, which may exceed 2^53); the stores read them with Number(), epoch ms being far below that.
+ */
+function createPostgresDatabase(url: string, opts: DatabaseOptions): SqlDatabase {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.poolSize ?? 10,
+    // Fail a request quickly when the database is unreachable (503) instead of queueing it forever.
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+  })
+  // Without a listener an idle client's error (the server restarting) would crash the process.
+  pool.on('error', (error) => opts.onIdleError?.(error))
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  return {
+    kind: 'postgres',
+    kysely,
+    async firstRowValues(query: CompiledQuery, parameters: readonly unknown[]) {
+      const result = await kysely.executeQuery<Record<string, unknown>>({ ...query, parameters })
+      const row = result.rows[0]
+      // pg builds each row object in select order, and the hot queries alias every column.
+      return row === undefined ? undefined : Object.values(row)
+    },
+    close: () => kysely.destroy(),
   }
+}
+
+/** Open the database named by `url`. The caller owns it: `await database.close()`. */
+export function createDatabase(url: string, opts: DatabaseOptions = {}): SqlDatabase {
+  const target = parseDatabaseUrl(url)
+  if (target.kind === 'postgres') return createPostgresDatabase(target.url, opts)
   if (target.path !== ':memory:') mkdirSync(dirname(target.path), { recursive: true })
   const sqlite = new BetterSqlite3(target.path)
   // Embedded mode means one process owns the file: an exclusive lock, taken before WAL is switched on,
@@ -146,6 +182,7 @@ export function createDatabase(url: string): SqlDatabase {
   const database: SqliteDatabase = { close: () => sqlite.close(), prepare }
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
   return {
+    kind: 'sqlite',
     kysely,
     async firstRowValues(query: CompiledQuery, parameters: readonly unknown[]) {
       return prepareRaw(query.sql).get(parameters as unknown[]) as unknown[] | undefined

@@ -1,10 +1,11 @@
 /**
  * The storage contracts (DESIGN.md §6). Callers depend on these interfaces only; `plugins/stores.ts`
- * picks the adapters from config (embedded: SQLite for users and sessions, in-process for code
- * outcomes; the scale-out work adds PostgreSQL and Redis adapters behind the same shapes).
- * Times are epoch milliseconds.
+ * picks the adapters from config: embedded (SQLite for users and sessions, everything else in
+ * process) or distributed (PostgreSQL for users, Redis for sessions, code outcomes, the code-exchange
+ * lock and the global token cache). Times are epoch milliseconds.
  */
 import type { ErrorCode, Scope } from '@wxauth/shared'
+import type { TokenCache } from '@wxauth/wechat'
 
 /** A stored WeChat user, keyed by (appid, openid). */
 export interface UserRecord {
@@ -39,6 +40,8 @@ export interface UserProfile {
 
 export interface UsersStore {
   findByOpenid(appid: string, openid: string): Promise<UserRecord | null>
+  /** One user by id (the Redis sessions store joins users this way, on every request). */
+  findById(id: number): Promise<UserRecord | null>
   /**
    * Insert or update by (appid, openid) with a fresh profile. A unionid already stored is kept when
    * the new profile has none (the refresh path does not return it).
@@ -145,13 +148,69 @@ export interface CodeOutcomeCache {
   set(codeHash: string, outcome: CodeOutcome, ttlMs: number): Promise<void>
 }
 
+/** What `cgi-bin/user/info` said about one user's follower status. */
+export interface FollowerStatus {
+  subscribed: boolean
+  /** WeChat's `subscribe_time` (the last follow), epoch ms; followers only. */
+  subscribeTime?: number
+  /** WeChat's `subscribe_scene`, e.g. `ADD_SCENE_QR_CODE`; followers only. */
+  subscribeScene?: string
+}
+
+/**
+ * Follower status per (appid, openid), kept `SUBSCRIPTION_TTL` so a page view does not cost a
+ * `cgi-bin/user/info` call. In process in embedded mode; a Redis adapter needs only these two calls
+ * (`SET key value PX ttl` / `GET key`).
+ */
+export interface SubscriptionCache {
+  get(appid: string, openid: string): Promise<FollowerStatus | null>
+  set(appid: string, openid: string, status: FollowerStatus, ttlMs: number): Promise<void>
+}
+
+/**
+ * Runs a code's exchange at most once at a time across every BFF instance sharing the coordinator.
+ * The login service keeps its in-process single-flight map in front, so one instance asks once per
+ * code. Embedded: a pass-through (that map is enough). Distributed: a Redis lock (`SET NX PX`) per
+ * code; the holder exchanges, caches the outcome and publishes it; the others wait for it.
+ */
+export interface CodeExchangeCoordinator {
+  /**
+   * Run `exchange` (which must itself re-check the outcome cache first and cache what it produces)
+   * unless another holder is running it; then return the outcome that holder produced.
+   */
+  run(codeHash: string, exchange: () => Promise<CodeOutcome>): Promise<CodeOutcome>
+}
+
+/** How each store answers, for `/readyz`. */
+export type StoreStatus = 'ok' | 'down'
+
+export interface StoreChecks {
+  database: StoreStatus
+  /** `unused` in embedded mode. */
+  redis: StoreStatus | 'unused'
+}
+
+/**
+ * Which adapters are in use: `embedded` (SQLite + in process), `postgres` (PostgreSQL + in process:
+ * one instance), `distributed` (PostgreSQL + Redis: N instances).
+ */
+export type StoresMode = 'embedded' | 'postgres' | 'distributed'
+
 /** Everything `app.stores` holds. */
 export interface Stores {
+  mode: StoresMode
   users: UsersStore
   sessions: SessionsStore
   activities: ActivitiesStore
   codeOutcomes: CodeOutcomeCache
-  /** Throws when a store cannot answer (readiness). */
+  subscriptions: SubscriptionCache
+  /** Cross-instance single-flight of code exchanges (services/login.ts). */
+  codeExchange: CodeExchangeCoordinator
+  /** The WeChat client's global-token / jsapi-ticket cache (plugins/wechat.ts passes it on). */
+  tokenCache: TokenCache
+  /** Throws when a store cannot answer. */
   ping(): Promise<void>
+  /** Each store's status (readiness); never throws. */
+  checks(): Promise<StoreChecks>
   close(): Promise<void>
 }

@@ -14,14 +14,20 @@ describe('GET /healthz, /readyz', () => {
     expect((await ctx.app.inject('/healthz')).json()).toEqual({ status: 'ok' })
     const ready = await ctx.app.inject('/readyz')
     expect(ready.statusCode).toBe(200)
-    expect(ready.json()).toEqual({ status: 'ready' })
+    expect(ready.json()).toEqual({ status: 'ready', checks: { database: 'ok', redis: 'unused' } })
   })
 
   it('readiness answers 503 SERVICE_UNAVAILABLE when the database is gone; liveness still 200', async () => {
     await ctx.app.stores.close()
     const ready = await ctx.app.inject('/readyz')
     expect(ready.statusCode).toBe(503)
-    expect(ready.json()).toMatchObject({ statusCode: 503, code: 'SERVICE_UNAVAILABLE' })
+    expect(ready.json()).toEqual({
+      statusCode: 503,
+      code: 'SERVICE_UNAVAILABLE',
+      message: 'The stores are not answering',
+      status: 'unavailable',
+      checks: { database: 'down', redis: 'unused' },
+    })
     expect((await ctx.app.inject('/healthz')).statusCode).toBe(200)
     await ctx.restart()
     expect((await ctx.app.inject('/readyz')).statusCode).toBe(200)
@@ -41,8 +47,10 @@ describe('GET /docs', () => {
         '/api/auth/authorize-url',
         '/api/auth/logout',
         '/api/auth/session',
+        '/api/jssdk/config',
         '/api/me',
         '/api/me/refresh',
+        '/api/me/subscription',
         '/healthz',
         '/readyz',
       ].sort(),

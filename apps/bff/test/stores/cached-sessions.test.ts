@@ -28,7 +28,7 @@ beforeEach(async () => {
   reads = 0
   t = 1_000
   ;({ sessions, users } = withSessionCache(
-    { sessions: counting, users: createSqlUsersStore(database.kysely) },
+    { sessions: counting, users: createSqlUsersStore(database) },
     { now: () => t, maxAgeMs: 60_000 },
   ))
 })

@@ -68,6 +68,10 @@ export async function openPhone(userAgent: string = WECHAT_UA): Promise<Phone> {
     hasTouch: true,
     locale: 'zh-CN',
   })
+  // The SPA loads WeChat's JS-SDK from res.wx.qq.com inside WeChat: never from the real CDN in a
+  // test. A failed load is only logged by the SPA; e2e/share.test.ts routes it to a stub instead
+  // (a route registered later takes precedence).
+  await context.route('https://res.wx.qq.com/**', (route) => route.abort())
   const page = context.pages()[0] ?? (await context.newPage())
   return {
     context,

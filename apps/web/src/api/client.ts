@@ -78,3 +78,9 @@ export function setApiFailureListener(next: ApiFailureListener | null): void {
 export const api: $Fetch = createApiClient({
   onFailure: (action, failure) => listener?.(action, failure),
 })
+
+/**
+ * The same client for optional extras (the follow card, JS-SDK sharing): their failures are the
+ * caller's to log and never switch the page to a login or a screen, since the page works without them.
+ */
+export const quietApi: $Fetch = createApiClient()

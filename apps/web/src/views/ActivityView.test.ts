@@ -1,9 +1,23 @@
-import { describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { mount } from '@vue/test-utils'
 import { createTestingPinia } from '@pinia/testing'
-import type { ActivityResponse, SessionInfo, WechatUser } from '@wxauth/shared'
+import type {
+  ActivityResponse,
+  SessionInfo,
+  SubscriptionResponse,
+  WechatUser,
+} from '@wxauth/shared'
 import { useActivityStore } from '../stores/activity.js'
+import { useSubscriptionStore } from '../stores/subscription.js'
+import { setupWechatShare } from '../wechat/jssdk.js'
+import type * as JssdkModule from '../wechat/jssdk.js'
 import ActivityView from './ActivityView.vue'
+
+// The share module is a lazy chunk; here it is a spy (its own behaviour is tested beside it).
+vi.mock('../wechat/jssdk.js', async (importOriginal) => ({
+  ...(await importOriginal<typeof JssdkModule>()),
+  setupWechatShare: vi.fn(async () => true),
+}))
 
 const activity: ActivityResponse = {
   id: 1,
@@ -32,6 +46,8 @@ function setup(
     session?: SessionInfo
     user?: WechatUser | null
     status?: string
+    subscription?: SubscriptionResponse | null
+    subscriptionLoading?: boolean
   } = {},
 ) {
   const wrapper = mount(ActivityView, {
@@ -46,12 +62,16 @@ function setup(
               status: state.status ?? 'ready',
             },
             activity: { activity: { ...activity, ...state.activity } },
+            subscription: {
+              subscription: state.subscription ?? null,
+              loading: state.subscriptionLoading ?? false,
+            },
           },
         }),
       ],
     },
   })
-  return { wrapper, store: useActivityStore() }
+  return { wrapper, store: useActivityStore(), following: useSubscriptionStore() }
 }
 
 describe('ActivityView', () => {
@@ -104,5 +124,96 @@ describe('ActivityView', () => {
     const { wrapper } = setup({ activity: { endsAt: '2020-06-01T00:00:00.000Z' } })
     expect(wrapper.get('[data-test=join]').attributes('disabled')).toBeDefined()
     expect(wrapper.text()).toContain('已结束')
+  })
+})
+
+describe('ActivityView: the follow card', () => {
+  const QR = 'https://h5.example.com/qr.jpg'
+
+  it('shows "关注公众号" with the QR image to a non-follower with a stored profile', () => {
+    const { wrapper } = setup({ user, subscription: { subscribed: false, qrCodeUrl: QR } })
+    const card = wrapper.get('[data-test=follow-card]')
+    expect(card.text()).toContain('关注公众号')
+    expect(card.get('img').attributes('src')).toBe(QR)
+  })
+
+  it('sits after the activity, so its arrival moves nothing above it', () => {
+    const { wrapper } = setup({ user, subscription: { subscribed: false, qrCodeUrl: QR } })
+    const main = wrapper.get('main').element
+    const children = [...main.children].map((el) => el.getAttribute('data-test') ?? el.className)
+    expect(children.slice(-2)).toEqual(['activity', 'follow-card'])
+  })
+
+  it.each([
+    ['a follower', { user, subscription: { subscribed: true } }],
+    ['while the status is loading', { user, subscription: null, subscriptionLoading: true }],
+    ['when the status is unknown (failed)', { user, subscription: null }],
+    ['a session without a stored profile', { user: null, subscription: { subscribed: false } }],
+    [
+      'a snapshot guest',
+      {
+        user,
+        session: { ...session, snapshot: true },
+        status: 'snapshot',
+        subscription: { subscribed: false },
+      },
+    ],
+  ])('is not shown for %s', (_, state) => {
+    const { wrapper } = setup(state)
+    expect(wrapper.find('[data-test=follow-card]').exists()).toBe(false)
+  })
+
+  it('asks for the follower status once there is a stored profile', () => {
+    const { following } = setup({ user })
+    expect(following.load).toHaveBeenCalledOnce()
+  })
+
+  it.each([
+    ['without a stored profile', { user: null }],
+    ['for a snapshot guest', { user, session: { ...session, snapshot: true }, status: 'snapshot' }],
+    ['when already known', { user, subscription: { subscribed: true } }],
+    ['while already loading', { user, subscriptionLoading: true }],
+  ])('does not ask %s', (_, state) => {
+    const { following } = setup(state)
+    expect(following.load).not.toHaveBeenCalled()
+  })
+})
+
+describe('ActivityView: JS-SDK sharing', () => {
+  const WECHAT_UA =
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) ' +
+    'Mobile/15E148 MicroMessenger/8.0.50(0x1800323c) NetType/WIFI Language/zh_CN'
+  afterEach(() => {
+    vi.restoreAllMocks()
+    vi.mocked(setupWechatShare).mockClear()
+  })
+  const inWechat = () => vi.spyOn(navigator, 'userAgent', 'get').mockReturnValue(WECHAT_UA)
+
+  it('inside WeChat, sets the share card from the activity', async () => {
+    inWechat()
+    setup()
+    await vi.waitFor(() => expect(setupWechatShare).toHaveBeenCalledOnce())
+    expect(setupWechatShare).toHaveBeenCalledWith(
+      { title: '周末读书会', desc: '一起读一本好书', imgUrl: 'https://example.com/cover.jpg' },
+      { snapshot: false },
+    )
+  })
+
+  it('joining (same activity, new object) does not configure it again', async () => {
+    inWechat()
+    const { store } = setup()
+    await vi.waitFor(() => expect(setupWechatShare).toHaveBeenCalledOnce())
+    store.activity = { ...store.activity!, joined: true, participantCount: 13 }
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(setupWechatShare).toHaveBeenCalledOnce()
+  })
+
+  it('never for a snapshot guest, and never outside WeChat', async () => {
+    inWechat()
+    setup({ session: { ...session, snapshot: true }, status: 'snapshot' })
+    vi.restoreAllMocks()
+    setup()
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(setupWechatShare).not.toHaveBeenCalled()
   })
 })

@@ -1,0 +1,56 @@
+/**
+ * `/api/jssdk/config`: what `wx.config` needs to use the JS-SDK on a page of this site: `appId`,
+ * `timestamp`, `nonceStr` and the sha1 `signature` over the cached `jsapi_ticket` (7200 s, fetched
+ * once for any number of callers with the global token) and the page URL. The ticket itself never
+ * leaves the BFF.
+ *
+ * No session needed: the signature only proves the page is ours (its URL is checked against
+ * PUBLIC_URL's origin), it carries nothing about the visitor, and an anonymous page, or one a
+ * snapshot guest sees, may legitimately set its share card. It costs no WeChat call per request
+ * (the ticket is cached), so it needs no rate limit of its own.
+ * @see https://developers.weixin.qq.com/doc/service/guide/h5/jssdk.html (附录1-JS-SDK使用权限签名算法)
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { JssdkConfigQuerySchema, JssdkConfigResponseSchema } from '@wxauth/shared'
+import { signJssdkConfig } from '@wxauth/wechat'
+import type { Config } from '../config.js'
+import { AppError } from '../errors.js'
+import { errorResponses } from '../schemas.js'
+import { pageUrlProblem } from '../services/page-url.js'
+
+export interface JssdkRoutesOptions {
+  config: Config
+  now: () => number
+}
+
+const jssdkRoutes: FastifyPluginAsyncTypebox<JssdkRoutesOptions> = async (app, { config, now }) => {
+  const origin = new URL(config.publicUrl).origin
+
+  app.get(
+    '/config',
+    {
+      schema: {
+        tags: ['jssdk'],
+        summary:
+          'wx.config signature for a page of this site (url = location.href without #fragment; iOS: the entry URL)',
+        querystring: JssdkConfigQuerySchema,
+        response: { 200: JssdkConfigResponseSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { url } = request.query
+      const problem = pageUrlProblem(url, origin)
+      if (problem !== null) throw new AppError('VALIDATION_ERROR', problem)
+      const ticket = await app.wechat.getJsapiTicket()
+      const signed = signJssdkConfig(ticket, url, { timestamp: Math.floor(now() / 1000) })
+      return {
+        appId: config.wechatAppId,
+        timestamp: signed.timestamp,
+        nonceStr: signed.nonceStr,
+        signature: signed.signature,
+      }
+    },
+  )
+}
+
+export default jssdkRoutes
