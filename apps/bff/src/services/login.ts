@@ -11,7 +11,7 @@
  * @see https://developers.weixin.qq.com/doc/service/guide/h5/auth.html (code: single use, 5 minutes)
  */
 import type { FastifyBaseLogger } from 'fastify'
-import { grantsUserinfo, type ErrorCode, type Scope } from '@wxauth/shared'
+import { grantsUserinfo, type ErrorCode, type Scope, type WechatUserInfo } from '@wxauth/shared'
 import { WechatError, type WebToken, type WechatClient } from '@wxauth/wechat'
 import type { Config } from '../config.js'
 import { AppError, toErrorBody } from '../errors.js'
@@ -20,6 +20,7 @@ import type {
   SessionRecord,
   Stores,
   SessionWithUser,
+  UserProfile,
   UserRecord,
 } from '../stores/types.js'
 import { codeLogHash, newSessionId, sha256Hex, type SessionKey } from './ids.js'
@@ -82,6 +83,28 @@ export interface LoginService {
   refreshProfile(auth: AuthContext): Promise<UserRecord>
 }
 
+/**
+ * The stored profile from `sns/userinfo` for the openid we asked about; a unionid learnt earlier (the exchange response, or the
+ * session) fills in when userinfo has none.
+ */
+function toProfile(
+  openid: string,
+  info: WechatUserInfo,
+  knownUnionid: string | undefined,
+): UserProfile {
+  return {
+    openid,
+    unionid: info.unionid ?? knownUnionid,
+    nickname: info.nickname,
+    headimgurl: info.headimgurl,
+    sex: info.sex,
+    province: info.province,
+    city: info.city,
+    country: info.country,
+    privilege: info.privilege,
+  }
+}
+
 /** Create the login service. */
 export function createLoginService(deps: LoginServiceDeps): LoginService {
   const { config, wechat, stores, vault, now } = deps
@@ -119,21 +142,7 @@ export function createLoginService(deps: LoginServiceDeps): LoginService {
       return existing
     }
     const info = await wechat.getUserInfo(token.access_token, token.openid, config.wechatLang)
-    return stores.users.upsertProfile(
-      appid,
-      {
-        openid: token.openid,
-        unionid: info.unionid ?? token.unionid,
-        nickname: info.nickname,
-        headimgurl: info.headimgurl,
-        sex: info.sex,
-        province: info.province,
-        city: info.city,
-        country: info.country,
-        privilege: info.privilege,
-      },
-      now(),
-    )
+    return stores.users.upsertProfile(appid, toProfile(token.openid, info, token.unionid), now())
   }
 
   async function createSession(
@@ -318,17 +327,7 @@ export function createLoginService(deps: LoginServiceDeps): LoginService {
     }
     const user = await stores.users.upsertProfile(
       appid,
-      {
-        openid,
-        unionid: info.unionid ?? session.unionid ?? undefined,
-        nickname: info.nickname,
-        headimgurl: info.headimgurl,
-        sex: info.sex,
-        province: info.province,
-        city: info.city,
-        country: info.country,
-        privilege: info.privilege,
-      },
+      toProfile(openid, info, session.unionid ?? undefined),
       now(),
     )
     if (session.userId !== user.id)
