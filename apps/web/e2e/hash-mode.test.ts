@@ -2,66 +2,42 @@
  * The hash-router build (`VITE_ROUTER_MODE=hash`): redirect_uri never carries a `#`, and the user
  * lands back on the route they started from.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import {
-  openPhone,
-  requireChrome,
-  screenshot,
-  skipWithoutChrome,
-  type Phone,
-} from './support/browser.js'
+import { describe, expect, it } from 'vitest'
+import { screenshot, skipWithoutChrome, type Phone } from './support/browser.js'
 import { allowConsent, text } from './support/flows.js'
-import { buildSpa, removeDir, startStack, type Stack } from './support/stack.js'
+import { useBrowserSuite } from './support/suite.js'
 
 const AUTHORIZE = 'connect/oauth2/authorize'
 const EXCHANGE = 'sns/oauth2/access_token'
 
 describe.skipIf(skipWithoutChrome())('hash-mode build', () => {
-  let spa: string | undefined
-  let stack: Stack
+  const suite = useBrowserSuite('hash')
   let phone: Phone | undefined
 
-  beforeAll(async () => {
-    requireChrome()
-    spa = await buildSpa('hash')
-    stack = await startStack(spa)
-  })
-  afterAll(async () => {
-    await stack?.close()
-    removeDir(spa)
-  })
-  beforeEach(async () => {
-    await stack.control('reset')
-  })
-  afterEach(async () => {
-    await phone?.close()
-    phone = undefined
-  })
-
   it('logs in from #/me and lands back on #/me, with no # in redirect_uri', async () => {
-    phone = await openPhone()
+    phone = await suite.openPhone()
     const { page } = phone
-    await page.goto(`${stack.origin}/#/me`)
+    await page.goto(`${suite.stack.origin}/#/me`)
     await page.waitForSelector('[data-test=scope]')
-    expect(page.url()).toBe(`${stack.origin}/#/me`)
+    expect(page.url()).toBe(`${suite.stack.origin}/#/me`)
 
-    const authorize = (await stack.calls()).calls.filter((c) => c.endpoint === AUTHORIZE)
+    const authorize = (await suite.stack.calls()).calls.filter((c) => c.endpoint === AUTHORIZE)
     expect(authorize).toHaveLength(1)
     const redirectUri = authorize[0]?.params.redirect_uri ?? ''
     expect(redirectUri).not.toContain('#')
-    expect(redirectUri).toBe(`${stack.origin}/?r=%2Fme`)
+    expect(redirectUri).toBe(`${suite.stack.origin}/?r=%2Fme`)
   })
 
   it('the profile consent returns to #/me with the nickname', async () => {
-    phone = await openPhone()
+    phone = await suite.openPhone()
     const { page } = phone
-    await stack.control('consent', { action: 'page', persona: 'noavatar' })
-    await page.goto(`${stack.origin}/#/me`)
+    await suite.stack.control('consent', { action: 'page', persona: 'noavatar' })
+    await page.goto(`${suite.stack.origin}/#/me`)
     await page.tap('[data-test=authorize-profile]')
     await allowConsent(page, 'noavatar')
     await page.waitForSelector('[data-test=nickname]')
     expect(await text(page, '[data-test=nickname]')).toBe('李雷')
-    expect(page.url()).toBe(`${stack.origin}/#/me`)
+    expect(page.url()).toBe(`${suite.stack.origin}/#/me`)
     // no avatar: the fallback image, with its size and alt text
     const avatar = page.locator('.profile-card img')
     expect(await avatar.getAttribute('width')).toBe('66')
@@ -70,15 +46,15 @@ describe.skipIf(skipWithoutChrome())('hash-mode build', () => {
 
     await page.reload()
     await page.waitForSelector('[data-test=nickname]')
-    expect(await stack.count(EXCHANGE)).toBe(2)
-    expect(await stack.count(AUTHORIZE)).toBe(2)
+    expect(await suite.stack.count(EXCHANGE)).toBe(2)
+    expect(await suite.stack.count(AUTHORIZE)).toBe(2)
   })
 
   it('a query route survives the trip (#/me?tab=1)', async () => {
-    phone = await openPhone()
+    phone = await suite.openPhone()
     const { page } = phone
-    await page.goto(`${stack.origin}/#/me?tab=1`)
+    await page.goto(`${suite.stack.origin}/#/me?tab=1`)
     await page.waitForSelector('[data-test=scope]')
-    expect(page.url()).toBe(`${stack.origin}/#/me?tab=1`)
+    expect(page.url()).toBe(`${suite.stack.origin}/#/me?tab=1`)
   })
 })

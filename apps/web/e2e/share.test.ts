@@ -6,18 +6,12 @@
  * into `window.__wxCalls`; the signature is checked with a sha1 over the simulator's own ticket.
  */
 import { createHash } from 'node:crypto'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { DEFAULT_APP } from '../../../packages/mock-wechat/src/index.js'
-import {
-  WECHAT_UA,
-  openPhone,
-  requireChrome,
-  skipWithoutChrome,
-  type Phone,
-} from './support/browser.js'
+import { WECHAT_UA, skipWithoutChrome, type Phone } from './support/browser.js'
+import { useBrowserSuite } from './support/suite.js'
 import { settled } from './support/flows.js'
-import { buildSpa, removeDir, startStack, type Stack } from './support/stack.js'
 
 const ANDROID_WECHAT_UA =
   'Mozilla/5.0 (Linux; Android 14; Pixel 8 Build/AP2A.240805.005; wv) AppleWebKit/537.36 (KHTML, ' +
@@ -59,30 +53,15 @@ interface WxCalls {
 }
 
 describe.skipIf(skipWithoutChrome())('JS-SDK sharing in the WeChat browser', () => {
-  let spa: string | undefined
-  let stack: Stack
+  // No simulator reset in this file: the BFF keeps its jsapi_ticket cached across the tests, and
+  // the simulator must keep answering the same one.
+  const suite = useBrowserSuite('history', { resetEachTest: false })
   let phone: Phone | undefined
-
-  beforeAll(async () => {
-    requireChrome()
-    spa = await buildSpa('history')
-    stack = await startStack(spa)
-    // No simulator reset in this file: the BFF keeps its jsapi_ticket cached across the tests, and
-    // the simulator must keep answering the same one.
-  })
-  afterAll(async () => {
-    await stack?.close()
-    removeDir(spa)
-  })
-  afterEach(async () => {
-    await phone?.close()
-    phone = undefined
-  })
 
   /** The jsapi_ticket, asked of the simulator directly (stable_token in normal mode is shared). */
   async function simulatorTicket(): Promise<string> {
     const token = (await (
-      await fetch(`${stack.wechat}/cgi-bin/stable_token`, {
+      await fetch(`${suite.stack.wechat}/cgi-bin/stable_token`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
@@ -95,7 +74,7 @@ describe.skipIf(skipWithoutChrome())('JS-SDK sharing in the WeChat browser', () 
     ).json()) as { access_token: string }
     const ticket = (await (
       await fetch(
-        `${stack.wechat}/cgi-bin/ticket/getticket?access_token=${token.access_token}&type=jsapi`,
+        `${suite.stack.wechat}/cgi-bin/ticket/getticket?access_token=${token.access_token}&type=jsapi`,
       )
     ).json()) as { ticket: string }
     return ticket.ticket
@@ -108,7 +87,7 @@ describe.skipIf(skipWithoutChrome())('JS-SDK sharing in the WeChat browser', () 
     scriptRequests: string[]
     calls: WxCalls
   }> {
-    phone = await openPhone(userAgent)
+    phone = await suite.openPhone(userAgent)
     const { page, context } = phone
     const scriptRequests: string[] = []
     await context.route('https://res.wx.qq.com/**', (route) => {
@@ -121,7 +100,7 @@ describe.skipIf(skipWithoutChrome())('JS-SDK sharing in the WeChat browser', () 
         landingUrl = request.url()
       }
     })
-    await page.goto(`${stack.origin}/`)
+    await page.goto(`${suite.stack.origin}/`)
     await settled(page)
     await page.waitForFunction('window.__wxCalls && window.__wxCalls.share.length > 0')
     const calls = (await page.evaluate('window.__wxCalls')) as WxCalls
@@ -135,8 +114,8 @@ describe.skipIf(skipWithoutChrome())('JS-SDK sharing in the WeChat browser', () 
 
   it('iOS: signs the URL the page was opened with (code included); shares it without code/state', async () => {
     const { page, landingUrl, scriptRequests, calls } = await openSite(WECHAT_UA)
-    expect(landingUrl).toMatch(new RegExp(`^${stack.origin}/\\?code=[^&]+&state=`))
-    expect(page.url()).toBe(`${stack.origin}/`)
+    expect(landingUrl).toMatch(new RegExp(`^${suite.stack.origin}/\\?code=[^&]+&state=`))
+    expect(page.url()).toBe(`${suite.stack.origin}/`)
     expect(scriptRequests).toEqual(['https://res.wx.qq.com/open/js/jweixin-1.6.0.js'])
 
     expect(calls.config).toHaveLength(1)
@@ -148,13 +127,17 @@ describe.skipIf(skipWithoutChrome())('JS-SDK sharing in the WeChat browser', () 
     })
     const ticket = await simulatorTicket()
     expect(config.signature).toBe(sha1Signature(ticket, config, landingUrl.split('#')[0]!))
-    expect(config.signature).not.toBe(sha1Signature(ticket, config, `${stack.origin}/`))
+    expect(config.signature).not.toBe(sha1Signature(ticket, config, `${suite.stack.origin}/`))
 
     const title = await page.locator('.activity__title').textContent()
-    expect(calls.share).toEqual([expect.objectContaining({ title, link: `${stack.origin}/` })])
+    expect(calls.share).toEqual([
+      expect.objectContaining({ title, link: `${suite.stack.origin}/` }),
+    ])
     // The demo activity's cover is a data: URI, which WeChat cannot fetch: no thumbnail then.
     expect(calls.share[0]?.imgUrl).toBe('')
-    expect(calls.timeline).toEqual([expect.objectContaining({ title, link: `${stack.origin}/` })])
+    expect(calls.timeline).toEqual([
+      expect.objectContaining({ title, link: `${suite.stack.origin}/` }),
+    ])
     for (const data of [...calls.share, ...calls.timeline]) {
       expect(data.link).not.toMatch(/code=|state=/)
     }
@@ -165,7 +148,7 @@ describe.skipIf(skipWithoutChrome())('JS-SDK sharing in the WeChat browser', () 
     expect(landingUrl).toContain('code=')
     const config = calls.config[0]!
     const ticket = await simulatorTicket()
-    expect(config.signature).toBe(sha1Signature(ticket, config, `${stack.origin}/`))
-    expect(calls.share[0]?.link).toBe(`${stack.origin}/`)
+    expect(config.signature).toBe(sha1Signature(ticket, config, `${suite.stack.origin}/`))
+    expect(calls.share[0]?.link).toBe(`${suite.stack.origin}/`)
   })
 })

@@ -1,0 +1,55 @@
+/**
+ * The per-file harness of the browser suites: one SPA build, one BFF + simulator stack for the file,
+ * a simulator reset before each test (unless the file opts out), and every phone a test opened
+ * closed after it.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
+import { openPhone, requireChrome, type Phone } from './browser.js'
+import { buildSpa, removeDir, startStack, type Stack } from './stack.js'
+
+export interface BrowserSuite {
+  /** The running stack (available from the first test on). */
+  readonly stack: Stack
+  /** A fresh phone (no cookie, no storage), closed automatically after the test. */
+  openPhone(userAgent?: string): Promise<Phone>
+}
+
+/** Register the hooks for one file's browser suite; call it inside the `describe`. */
+export function useBrowserSuite(
+  routerMode: 'history' | 'hash',
+  { resetEachTest = true }: { resetEachTest?: boolean } = {},
+): BrowserSuite {
+  let spa: string | undefined
+  let stack: Stack | undefined
+  const phones: Phone[] = []
+
+  beforeAll(async () => {
+    requireChrome()
+    spa = await buildSpa(routerMode)
+    stack = await startStack(spa)
+  })
+  afterAll(async () => {
+    await stack?.close()
+    removeDir(spa)
+  })
+  if (resetEachTest) {
+    beforeEach(async () => {
+      await stack?.control('reset')
+    })
+  }
+  afterEach(async () => {
+    await Promise.allSettled(phones.splice(0).map((phone) => phone.close()))
+  })
+
+  return {
+    get stack() {
+      if (!stack) throw new Error('the browser stack is not running (beforeAll failed?)')
+      return stack
+    },
+    async openPhone(userAgent) {
+      const phone = await openPhone(userAgent)
+      phones.push(phone)
+      return phone
+    },
+  }
+}
