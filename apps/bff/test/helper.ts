@@ -118,6 +118,36 @@ export interface Browser {
   cookieHeader(): string
 }
 
+/** A cookie-keeping client over `app.inject()`, for any app: what one browser would send and keep. */
+export function cookieClient() {
+  const cookies = new Map<string, string>()
+  const cookieHeader = () => [...cookies].map(([k, v]) => `${k}=${v}`).join('; ')
+  const request = async (app: FastifyInstance, opts: InjectOptions) => {
+    const headers = { ...(opts.headers as Record<string, string> | undefined) }
+    if (cookies.size > 0 && headers.cookie === undefined) headers.cookie = cookieHeader()
+    const response = await app.inject({ ...opts, headers })
+    for (const c of response.cookies as Array<{ name: string; value: string; maxAge?: number }>) {
+      if (c.value === '' || c.maxAge === 0) cookies.delete(c.name)
+      else cookies.set(c.name, c.value)
+    }
+    return response
+  }
+  return {
+    cookies,
+    cookieHeader,
+    request,
+    get: (app: FastifyInstance, url: string, headers?: Record<string, string>) =>
+      request(app, { method: 'GET', url, ...(headers ? { headers } : {}) }),
+    post: (app: FastifyInstance, url: string, body?: unknown, headers?: Record<string, string>) =>
+      request(app, {
+        method: 'POST',
+        url,
+        ...(body === undefined ? {} : { payload: body as InjectOptions['payload'] }),
+        ...(headers ? { headers } : {}),
+      }),
+  }
+}
+
 export interface LoginResult {
   browser: Browser
   code: string
@@ -222,34 +252,13 @@ export async function build(options: BuildTestOptions = {}): Promise<TestContext
     logs,
 
     browser() {
-      const cookies = new Map<string, string>()
-      const cookieHeader = () => [...cookies].map(([k, v]) => `${k}=${v}`).join('; ')
-      const request = async (opts: InjectOptions) => {
-        const headers = { ...(opts.headers as Record<string, string> | undefined) }
-        if (cookies.size > 0 && headers.cookie === undefined) headers.cookie = cookieHeader()
-        const response = await ctx.app.inject({ ...opts, headers })
-        for (const c of response.cookies as Array<{
-          name: string
-          value: string
-          maxAge?: number
-        }>) {
-          if (c.value === '' || c.maxAge === 0) cookies.delete(c.name)
-          else cookies.set(c.name, c.value)
-        }
-        return response
-      }
+      const client = cookieClient()
       return {
-        cookies,
-        request,
-        cookieHeader,
-        get: (url, headers) => request({ method: 'GET', url, ...(headers ? { headers } : {}) }),
-        post: (url, body, headers) =>
-          request({
-            method: 'POST',
-            url,
-            ...(body === undefined ? {} : { payload: body as InjectOptions['payload'] }),
-            ...(headers ? { headers } : {}),
-          }),
+        cookies: client.cookies,
+        cookieHeader: client.cookieHeader,
+        request: (opts) => client.request(ctx.app, opts),
+        get: (url, headers) => client.get(ctx.app, url, headers),
+        post: (url, body, headers) => client.post(ctx.app, url, body, headers),
       }
     },
 

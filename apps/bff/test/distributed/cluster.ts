@@ -18,7 +18,7 @@ import {
 } from '@wxauth/shared'
 import { buildApp, type BuildOptions } from '../../src/app.js'
 import type { Config } from '../../src/config.js'
-import { leakLedger, recordingFetch, testConfig } from '../helper.js'
+import { cookieClient, leakLedger, recordingFetch, testConfig } from '../helper.js'
 import {
   requireServices,
   startPostgres,
@@ -189,38 +189,7 @@ export async function startCluster(
     logs,
     addInstance,
 
-    browser() {
-      const cookies = new Map<string, string>()
-      const cookieHeader = () => [...cookies].map(([k, v]) => `${k}=${v}`).join('; ')
-      const request = async (app: FastifyInstance, opts: InjectOptions) => {
-        const headers = { ...(opts.headers as Record<string, string> | undefined) }
-        if (cookies.size > 0 && headers.cookie === undefined) headers.cookie = cookieHeader()
-        const response = await app.inject({ ...opts, headers })
-        for (const c of response.cookies as Array<{
-          name: string
-          value: string
-          maxAge?: number
-        }>) {
-          if (c.value === '' || c.maxAge === 0) cookies.delete(c.name)
-          else cookies.set(c.name, c.value)
-        }
-        return response
-      }
-      return {
-        cookies,
-        request,
-        cookieHeader,
-        get: (app, url, headers) =>
-          request(app, { method: 'GET', url, ...(headers ? { headers } : {}) }),
-        post: (app, url, body, headers) =>
-          request(app, {
-            method: 'POST',
-            url,
-            ...(body === undefined ? {} : { payload: body as InjectOptions['payload'] }),
-            ...(headers ? { headers } : {}),
-          }),
-      }
-    },
+    browser: cookieClient,
 
     async control(path, body) {
       const response = await fetch(`${mockUrl}/__mock/${path}`, {
