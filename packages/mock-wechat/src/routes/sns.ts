@@ -51,6 +51,23 @@ function exchangeBody(token: WebTokenRecord, now: number): Record<string, unknow
 }
 
 /** The sns routes of one simulator. */
+/**
+ * The web token a `sns/userinfo` or `sns/auth` call names, or the errcode WeChat answers: 41001/41009
+ * for a missing parameter, 40001/42001 for an unknown or expired token, 40003 when the openid is not
+ * the token's. @see https://developers.weixin.qq.com/doc/service/api/webdev/access/api_snsauth
+ */
+function webTokenOf(
+  ctx: MockContext,
+  q: Record<string, string | undefined>,
+): WebTokenRecord | ReturnType<typeof wechatError> {
+  if (!q.access_token) return wechatError(41001)
+  if (!q.openid) return wechatError(41009)
+  const result = ctx.state.checkWebToken(q.access_token, ctx.clock.now())
+  if (!result.ok) return wechatError(result.errcode)
+  if (result.value.openid !== q.openid) return wechatError(40003)
+  return result.value
+}
+
 export function snsRoutes(ctx: MockContext): FastifyPluginAsync {
   return async (app) => {
     acceptAnyBody(app)
@@ -129,12 +146,8 @@ export function snsRoutes(ctx: MockContext): FastifyPluginAsync {
           flavor: 'sns',
           params: q,
           handle: () => {
-            if (!q.access_token) return wechatError(41001)
-            if (!q.openid) return wechatError(41009)
-            const result = ctx.state.checkWebToken(q.access_token, ctx.clock.now())
-            if (!result.ok) return wechatError(result.errcode)
-            const token = result.value
-            if (token.openid !== q.openid) return wechatError(40003)
+            const token = webTokenOf(ctx, q)
+            if ('errcode' in token) return token
             // "调用本接口必须是使用'snsapi_userinfo'构建的授权链接…否则会返回 48001"; snapshot
             // tokens get 48001 too (https://developers.weixin.qq.com/community/develop/doc/0006eec7030d28b7656ea683e55400).
             if (token.scope !== 'snsapi_userinfo' || token.snapshot) return wechatError(48001)
@@ -169,11 +182,8 @@ export function snsRoutes(ctx: MockContext): FastifyPluginAsync {
           flavor: 'sns',
           params: q,
           handle: () => {
-            if (!q.access_token) return wechatError(41001)
-            if (!q.openid) return wechatError(41009)
-            const result = ctx.state.checkWebToken(q.access_token, ctx.clock.now())
-            if (!result.ok) return wechatError(result.errcode)
-            if (result.value.openid !== q.openid) return wechatError(40003)
+            const token = webTokenOf(ctx, q)
+            if ('errcode' in token) return token
             // @see https://developers.weixin.qq.com/doc/service/api/webdev/access/api_snsauth
             return { errcode: 0, errmsg: 'ok' }
           },
