@@ -2,7 +2,12 @@
  * `buildApp(config)`: the whole BFF as a Fastify instance, ready to `listen()` or `inject()`. Reads
  * nothing from the environment (server.ts does) and opens nothing but the configured database.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+} from 'fastify'
+import rateLimit from '@fastify/rate-limit'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { DestinationStream } from 'pino'
 import type { WechatClientOptions } from '@wxauth/wechat'
@@ -45,6 +50,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     logController: new OneLinePerRequest(),
     // The only bodies are { code, state }.
     bodyLimit: 64 * 1024,
+    // A union-typed value here would steer Fastify's overloads to the http2 one.
+    trustProxy: config.trustProxy as FastifyServerOptions['trustProxy'],
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   installErrorHandlers(app)
@@ -63,6 +70,15 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     ...(opts.wechat ? { overrides: opts.wechat } : {}),
   })
   await app.register(authPlugin, { config, now })
+  // Opt-in per route (authorize-url); shared through Redis in distributed mode. A Redis outage
+  // lets requests through rather than blocking logins: the limit is a guard, not a gate.
+  await app.register(rateLimit, {
+    global: false,
+    skipOnError: true,
+    ...(app.redis
+      ? { redis: app.redis.client, nameSpace: `${opts.redisKeyPrefix ?? 'wxauth:'}rl:` }
+      : {}),
+  })
 
   await app.register(healthRoutes)
   await app.register(

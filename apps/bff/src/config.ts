@@ -49,6 +49,13 @@ export interface Config {
   staticDir: string | null
   /** Folder holding WeChat's `MP_verify_*.txt` domain-check files; null: none. */
   mpVerifyDir: string | null
+  /**
+   * Authorize URLs one client (IP) may ask for per minute; 0: no limit. Every one is a trip to
+   * WeChat, which blocks a client that authorizes too often (10009 操作太频繁了).
+   */
+  authRateLimit: number
+  /** Fastify's `trustProxy`: whose X-Forwarded-For to believe, so the limit keys on the real client. */
+  trustProxy: boolean | number | string
   host: string
   port: number
   logLevel: LogLevel
@@ -125,6 +132,15 @@ export const EnvSchema = Type.Object({
   REDIS_URL: Type.Optional(
     Type.String({ pattern: '^rediss?://.+$', description: 'redis://… or rediss://…' }),
   ),
+  AUTH_RATE_LIMIT: Type.Optional(
+    Type.String({ pattern: '^[0-9]{1,6}$', description: 'a whole number of requests per minute' }),
+  ),
+  TRUST_PROXY: Type.Optional(
+    Type.String({
+      pattern: '^(true|false|[0-9]{1,2}|[0-9a-fA-F.:/, ]+)$',
+      description: 'true, false, a hop count, or comma-separated proxy IPs/CIDRs',
+    }),
+  ),
   STATIC_DIR: Type.Optional(Type.String({ minLength: 1 })),
   MP_VERIFY_DIR: Type.Optional(Type.String({ minLength: 1 })),
   HOST: Type.Optional(Type.String({ minLength: 1 })),
@@ -172,6 +188,13 @@ export function parseDuration(text: string): number {
   const match = /^([0-9]+)([smhd]?)$/.exec(text)
   if (!match) return Number.NaN
   return Number(match[1]) * (UNIT_SECONDS[match[2] || 's'] ?? 1)
+}
+
+/** `TRUST_PROXY` → Fastify's `trustProxy`: a boolean, a hop count, or the proxies' addresses. */
+function parseTrustProxy(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === 'false') return false
+  if (value === 'true') return true
+  return /^[0-9]+$/.test(value) ? Number(value) : value
 }
 
 function trimSlash(url: string): string {
@@ -297,6 +320,8 @@ export function loadConfig(
     redisUrl: env_.REDIS_URL ?? null,
     staticDir,
     mpVerifyDir: env_.MP_VERIFY_DIR ? resolve(cwd, env_.MP_VERIFY_DIR) : null,
+    authRateLimit: env_.AUTH_RATE_LIMIT === undefined ? 30 : Number(env_.AUTH_RATE_LIMIT),
+    trustProxy: parseTrustProxy(env_.TRUST_PROXY),
     host: env_.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
     port: env_.PORT === undefined ? 3000 : Number(env_.PORT),
     logLevel: (env_.LOG_LEVEL as LogLevel | undefined) ?? 'info',

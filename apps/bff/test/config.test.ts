@@ -159,6 +159,21 @@ describe('loadConfig', () => {
     })
   })
 
+  it('limits authorize URLs to 30 per client per minute and trusts no proxy by default', () => {
+    expect(loadConfig(PRODUCTION)).toMatchObject({ authRateLimit: 30, trustProxy: false })
+  })
+
+  it('reads AUTH_RATE_LIMIT and TRUST_PROXY (boolean, hop count or addresses)', () => {
+    const read = (TRUST_PROXY: string) => loadConfig({ ...PRODUCTION, TRUST_PROXY }).trustProxy
+    expect(loadConfig({ ...PRODUCTION, AUTH_RATE_LIMIT: '0' }).authRateLimit).toBe(0)
+    expect(read('true')).toBe(true)
+    expect(read('false')).toBe(false)
+    expect(read('1')).toBe(1)
+    expect(read('10.0.0.0/8, 127.0.0.1')).toBe('10.0.0.0/8, 127.0.0.1')
+    const problems = problemsOf({ ...PRODUCTION, AUTH_RATE_LIMIT: '-1', TRUST_PROXY: 'yes' })
+    expect(problems.map((p) => p.split(' ')[0])).toEqual(['AUTH_RATE_LIMIT', 'TRUST_PROXY'])
+  })
+
   it('lists bad WECHAT_GLOBAL_TOKEN, SUBSCRIPTION_TTL and WECHAT_ACCOUNT_QR_URL together', () => {
     const problems = problemsOf({
       ...PRODUCTION,

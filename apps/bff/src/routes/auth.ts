@@ -28,6 +28,12 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, { c
   app.get(
     '/authorize-url',
     {
+      // Each URL is a trip to WeChat, which shows 10009 (操作太频繁了) to a client that authorizes
+      // too often: a looping page is stopped here first, with 429 RATE_LIMITED.
+      // @see https://developers.weixin.qq.com/doc/service/guide/h5/auth.html
+      ...(config.authRateLimit > 0
+        ? { config: { rateLimit: { max: config.authRateLimit, timeWindow: 60_000 } } }
+        : {}),
       schema: {
         tags: ['auth'],
         summary: 'A fresh state (bound to this browser by a cookie) and the WeChat authorize URL',
