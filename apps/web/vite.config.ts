@@ -26,27 +26,8 @@ function checkBuildOptions(): Plugin {
   }
 }
 
-/**
- * @wxauth/shared builds its TypeBox schemas at module level (`export const X = Type.Object(…)`).
- * The SPA uses only its types and pure helpers, but a bundler must keep any call it cannot prove
- * side-effect free, which drags TypeBox into the initial chunk. Marking those calls `@__PURE__`
- * (build only, shared's own files untouched) lets unused schemas, and TypeBox, drop out.
- */
-function pureSharedSchemas(): Plugin {
-  return {
-    name: 'wxauth:pure-shared-schemas',
-    apply: 'build',
-    transform(code, id) {
-      if (!/[\\/]packages[\\/]shared[\\/]src[\\/].*\.ts$/.test(id)) return null
-      return code
-        .replace(/(?<![\w.])Type\.(\w+)\(/g, '/* @__PURE__ */ Type.$1(')
-        .replace(/(?<![\w.])ERROR_CODES\.map\(/g, '/* @__PURE__ */ ERROR_CODES.map(')
-    },
-  }
-}
-
 export default defineConfig({
-  plugins: [vue(), checkBuildOptions(), pureSharedSchemas()],
+  plugins: [vue(), checkBuildOptions()],
   // `source` first: @wxauth/shared is used from its TypeScript source, no build step needed.
   resolve: { conditions: ['source', ...defaultClientConditions] },
   server: {

@@ -6,15 +6,13 @@ import Type from 'typebox'
 import {
   CODE_HEADER,
   CODE_PATTERN,
-  ErrorBodySchema,
-  MeResponseSchema,
   STATE_HEADER,
   STATE_PATTERN,
-  WechatUserSchema,
   type MeResponse,
   type SessionInfo,
   type WechatUser,
 } from '@wxauth/shared'
+import { ErrorBodySchema, MeResponseSchema, WechatUserSchema } from '@wxauth/shared/schemas'
 import type { SessionRecord, UserRecord } from './stores/types.js'
 
 /** `X-WeChat-Code` / `X-WeChat-State`, accepted by every `/api` business route (DESIGN.md §3 step 4). */

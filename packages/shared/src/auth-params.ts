@@ -3,8 +3,13 @@
  *
  * WeChat appends `code` then `state` to redirect_uri's query, *before* any fragment, so a hash-router
  * SPA lands on `/p?code=C&state=S#/route`; `href.split('?')[1]` would swallow `#/route`.
- * @see ../../../../shared/reference/wechat-api.md §1.5, pain-points.md P0-2
+ * @see https://developers.weixin.qq.com/doc/service/guide/h5/auth.html (第一步：用户同意授权，获取code)
+ * @see docs/wechat.md#the-callback
  */
+
+/** Headers the SPA adds to `/api` requests until one succeeds (docs/architecture.md#the-login-flow). */
+export const CODE_HEADER = 'x-wechat-code'
+export const STATE_HEADER = 'x-wechat-state'
 
 /**
  * `state`: "开发者可以填写a-zA-Z0-9的参数值，最多128字节".

@@ -1,8 +1,8 @@
 /**
- * The BFF's error contract (DESIGN.md §4): every error body is
- * `{ statusCode, code, message }`, and `code` is one of these.
+ * The BFF's error contract (docs/architecture.md#errors): every error body is
+ * `{ statusCode, code, message }`, and `code` is one of these. Schema-free: the TypeBox schema of the
+ * body is `ErrorBodySchema` in `@wxauth/shared/schemas`.
  */
-import Type, { type Static } from 'typebox'
 
 /** Error code → HTTP status. The SPA maps each code to a screen or an action. */
 export const ERROR_STATUS = {
@@ -22,6 +22,8 @@ export const ERROR_STATUS = {
   SNAPSHOT_USER: 403,
   VALIDATION_ERROR: 400,
   NOT_FOUND: 404,
+  /** A body sent without `Content-Type: application/json`. */
+  UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
   /** WeChat timed out, answered -1/5xx or garbage. Nothing was written. */
   WECHAT_UNAVAILABLE: 503,
@@ -33,21 +35,37 @@ export const ERROR_STATUS = {
 } as const
 
 export type ErrorCode = keyof typeof ERROR_STATUS
-export const ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[]
-
-/** A plain JSON Schema string enum, typed as the `ErrorCode` union (a mapped `Type.Union` would widen). */
-export const ErrorCodeSchema = Type.Unsafe<ErrorCode>({ type: 'string', enum: ERROR_CODES })
+export const ERROR_CODES = Object.keys(ERROR_STATUS) as readonly ErrorCode[]
 
 /** The one error body the BFF sends. */
-export const ErrorBodySchema = Type.Object(
-  {
-    statusCode: Type.Integer(),
-    code: ErrorCodeSchema,
-    message: Type.String(),
-  },
-  { $id: 'ErrorBody' },
-)
-export type ErrorBody = Static<typeof ErrorBodySchema>
+export interface ErrorBody {
+  statusCode: number
+  code: ErrorCode
+  message: string
+}
+
+/**
+ * The message each code is answered with unless the server has something more precise to say: one
+ * table, so the BFF, its mock and the docs say the same thing. Safe to show; the SPA shows its own
+ * screens instead.
+ */
+export const ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = {
+  AUTH_REQUIRED: 'Please log in with WeChat',
+  REAUTH_REQUIRED: 'The WeChat authorisation has expired; please log in again',
+  CODE_INVALID: 'The WeChat login code is invalid or has expired; please log in again',
+  CODE_USED: 'The WeChat login code has already been used; please log in again',
+  STATE_MISMATCH: 'This login was started in another browser or has expired; please log in again',
+  SCOPE_UPGRADE_REQUIRED: 'This needs permission to read your WeChat profile',
+  SNAPSHOT_USER: 'Snapshot-page visitors can look but not take part',
+  VALIDATION_ERROR: 'Invalid request',
+  NOT_FOUND: 'Not found',
+  UNSUPPORTED_MEDIA_TYPE: 'Send the body as application/json',
+  RATE_LIMITED: 'Too many requests; please slow down',
+  WECHAT_UNAVAILABLE: 'WeChat is not responding right now; please try again',
+  SERVICE_UNAVAILABLE: 'The service is temporarily unavailable; please try again',
+  WECHAT_CONFIG_ERROR: 'The WeChat app is misconfigured on the server',
+  INTERNAL_ERROR: 'Internal server error',
+}
 
 /** Narrow an unknown JSON body to the error contract. */
 export function isErrorBody(value: unknown): value is ErrorBody {

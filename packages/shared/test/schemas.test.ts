@@ -2,75 +2,23 @@ import { describe, expect, it } from 'vitest'
 import Value from 'typebox/value'
 import {
   ERROR_CODES,
+  ERROR_MESSAGES,
   ERROR_STATUS,
+  isErrorBody,
+  type ErrorBody,
+} from '../src/index.js'
+import {
   ErrorBodySchema,
   ErrorCodeSchema,
   JssdkConfigQuerySchema,
   JssdkConfigResponseSchema,
   MeResponseSchema,
   SubscriptionResponseSchema,
-  WebTokenResponseSchema,
-  WechatUserInfoSchema,
-  grantsUserinfo,
-  isErrorBody,
-  type ErrorBody,
-} from '../src/index.js'
-
-describe('WechatUserInfoSchema', () => {
-  it('accepts the post-2021 userinfo shape with emoji and no unionid', () => {
-    const body = {
-      openid: 'o6_bmjrPTlm6_2sgVt7hMZOPfL2M',
-      nickname: '小明🌸',
-      sex: 0,
-      language: '',
-      city: '',
-      province: '',
-      country: '',
-      headimgurl: '',
-      privilege: [],
-    }
-    expect(Value.Check(WechatUserInfoSchema, body)).toBe(true)
-  })
-
-  it('rejects a body without openid or with a non-array privilege', () => {
-    expect(Value.Check(WechatUserInfoSchema, { nickname: 'x' })).toBe(false)
-    const bad = {
-      openid: 'o1',
-      nickname: '',
-      sex: 0,
-      province: '',
-      city: '',
-      country: '',
-      headimgurl: '',
-      privilege: 'none',
-    }
-    expect(Value.Check(WechatUserInfoSchema, bad)).toBe(false)
-  })
-})
-
-describe('WebTokenResponseSchema', () => {
-  it('accepts a snapshot-user exchange response', () => {
-    const body = {
-      access_token: '83_abc',
-      expires_in: 7200,
-      refresh_token: '83_def',
-      openid: 'oVirtual000000000000000000001',
-      scope: 'snsapi_userinfo',
-      is_snapshotuser: 1,
-      unionid: 'oUnion',
-    }
-    expect(Value.Check(WebTokenResponseSchema, body)).toBe(true)
-  })
-
-  it('rejects an errcode body', () => {
-    expect(Value.Check(WebTokenResponseSchema, { errcode: 40029, errmsg: 'invalid code' })).toBe(
-      false,
-    )
-  })
-})
+  type ErrorBodyStatic,
+} from '../src/schemas/index.js'
 
 describe('error contract', () => {
-  it('maps every code to the status of DESIGN.md §4', () => {
+  it('maps every code to the status of the error contract (docs/architecture.md#errors)', () => {
     expect(ERROR_STATUS).toMatchObject({
       AUTH_REQUIRED: 401,
       REAUTH_REQUIRED: 401,
@@ -85,6 +33,21 @@ describe('error contract', () => {
       WECHAT_CONFIG_ERROR: 500,
     })
     expect(ERROR_CODES).toContain('STATE_MISMATCH')
+  })
+
+  it('has one message for every code, and no message names a token or a secret', () => {
+    expect(Object.keys(ERROR_MESSAGES).sort()).toEqual([...ERROR_CODES].sort())
+    for (const message of Object.values(ERROR_MESSAGES)) {
+      expect(message.length).toBeGreaterThan(0)
+      expect(message).not.toMatch(/token|secret/i)
+    }
+  })
+
+  it('gives the schema and the schema-free ErrorBody interface the same static type', () => {
+    const fromSchema: ErrorBodyStatic = { statusCode: 401, code: 'AUTH_REQUIRED', message: 'x' }
+    const plain: ErrorBody = fromSchema
+    const back: ErrorBodyStatic = plain
+    expect(back).toBe(fromSchema)
   })
 
   it('recognises error bodies and nothing else', () => {
@@ -104,15 +67,6 @@ describe('MeResponseSchema', () => {
       session: { scope: 'snsapi_base', snapshot: false, expiresAt: '2026-11-21T10:00:00.000Z' },
     }
     expect(Value.Check(MeResponseSchema, me)).toBe(true)
-  })
-})
-
-describe('grantsUserinfo', () => {
-  it('reads comma-separated scopes, including a trailing comma', () => {
-    expect(grantsUserinfo('snsapi_base,snsapi_userinfo,')).toBe(true)
-    expect(grantsUserinfo('snsapi_userinfo')).toBe(true)
-    expect(grantsUserinfo('snsapi_base')).toBe(false)
-    expect(grantsUserinfo('')).toBe(false)
   })
 })
 

@@ -3,7 +3,7 @@
  * 无法正常访问", so the order is fixed (appid, redirect_uri, response_type, scope, state, then the
  * optional forcePopup), redirect_uri is encoded exactly once, and `#wechat_redirect` ends it.
  * @see https://developers.weixin.qq.com/doc/service/guide/h5/auth.html
- * @see ../../../../shared/reference/wechat-api.md §1
+ * @see docs/wechat.md#the-authorize-link
  */
 import { SCOPES, STATE_PATTERN, type Scope } from '@wxauth/shared'
 import { AUTHORIZE_PATH } from './constants.js'

@@ -4,16 +4,16 @@
  */
 import Type from 'typebox'
 import { Compile } from 'typebox/compile'
+import type { Scope } from '@wxauth/shared'
+import { buildAuthorizeUrl } from './authorize-url.js'
 import {
   FollowerInfoSchema,
   WebTokenResponseSchema,
   WechatUserInfoSchema,
   type FollowerInfo,
-  type Scope,
   type WebTokenResponse,
   type WechatUserInfo,
-} from '@wxauth/shared'
-import { buildAuthorizeUrl } from './authorize-url.js'
+} from './responses.js'
 import {
   DEFAULT_API_BASE,
   DEFAULT_OPEN_BASE,

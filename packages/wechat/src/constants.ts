@@ -1,6 +1,6 @@
 /**
  * Every WeChat magic value the client uses, in one place, each with the page that documents it.
- * Facts are summarised in shared/reference/wechat-api.md; the links below are the primary sources.
+ * Facts are summarised in docs/wechat.md; the links below are the primary sources.
  */
 
 /** Default hosts. Both are overridable so tests and `pnpm dev` can point at the simulator. */
@@ -57,8 +57,9 @@ export const ENDPOINTS = {
 export const AUTHORIZE_PATH = 'connect/oauth2/authorize'
 
 /**
- * Per-attempt timeout. The pain-points research recommends 3–5 s for outbound WeChat calls.
- * @see ../../../../shared/reference/pain-points.md P2-2
+ * Per-attempt timeout: WeChat answers in well under a second when healthy, and a login that waits
+ * longer than a few seconds is abandoned anyway; 3–5 s is the usual advice for outbound calls.
+ * @see docs/wechat.md#timeouts-and-retries
  */
 export const DEFAULT_TIMEOUT_MS = 5_000
 /**

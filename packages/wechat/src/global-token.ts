@@ -12,7 +12,7 @@
  *   @see https://developers.weixin.qq.com/doc/service/api/base/api_getaccesstoken
  */
 import { Compile } from 'typebox/compile'
-import { GlobalTokenResponseSchema, JsapiTicketResponseSchema } from '@wxauth/shared'
+import { GlobalTokenResponseSchema, JsapiTicketResponseSchema } from './responses.js'
 import {
   ENDPOINTS,
   GLOBAL_TOKEN_DEAD_ERRCODES,

@@ -23,3 +23,18 @@ export { createMemoryTokenCache } from './token-cache.js'
 export type { TokenCache, TokenCacheEntry } from './token-cache.js'
 export { createNonceStr, signJssdkConfig } from './jssdk.js'
 export type { JssdkSignature } from './jssdk.js'
+export {
+  FollowerInfoSchema,
+  GlobalTokenResponseSchema,
+  JsapiTicketResponseSchema,
+  WebTokenResponseSchema,
+  WechatUserInfoSchema,
+  grantsUserinfo,
+} from './responses.js'
+export type {
+  FollowerInfo,
+  GlobalTokenResponse,
+  JsapiTicketResponse,
+  WebTokenResponse,
+  WechatUserInfo,
+} from './responses.js'

@@ -3,7 +3,7 @@
  * included); joining needs a known profile (snsapi_userinfo) and not a snapshot guest.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { ActivityResponseSchema, JoinResponseSchema } from '@wxauth/shared'
+import { ActivityResponseSchema, JoinResponseSchema } from '@wxauth/shared/schemas'
 import type { Config } from '../config.js'
 import { AppError } from '../errors.js'
 import { AuthHeadersSchema, errorResponses, sessionSecurity } from '../schemas.js'

@@ -7,7 +7,7 @@ import {
   AuthorizeUrlQuerySchema,
   AuthorizeUrlResponseSchema,
   SessionRequestSchema,
-} from '@wxauth/shared'
+} from '@wxauth/shared/schemas'
 import Type from 'typebox'
 import type { Config } from '../config.js'
 import { AppError } from '../errors.js'

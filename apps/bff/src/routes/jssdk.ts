@@ -11,7 +11,7 @@
  * @see https://developers.weixin.qq.com/doc/service/guide/h5/jssdk.html (附录1-JS-SDK使用权限签名算法)
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { JssdkConfigQuerySchema, JssdkConfigResponseSchema } from '@wxauth/shared'
+import { JssdkConfigQuerySchema, JssdkConfigResponseSchema } from '@wxauth/shared/schemas'
 import { signJssdkConfig } from '@wxauth/wechat'
 import type { Config } from '../config.js'
 import { AppError } from '../errors.js'

@@ -1,6 +1,6 @@
 /** `/api/me`: who is signed in, and a fresh profile on demand. DESIGN.md §4. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { RefreshResponseSchema } from '@wxauth/shared'
+import { RefreshResponseSchema } from '@wxauth/shared/schemas'
 import {
   AuthHeadersSchema,
   errorResponses,

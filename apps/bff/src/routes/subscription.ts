@@ -8,11 +8,9 @@
  * @see https://developers.weixin.qq.com/doc/service/api/usermanage/userinfo/api_userinfo
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import {
-  SubscriptionResponseSchema,
-  type FollowerInfo,
-  type SubscriptionResponse,
-} from '@wxauth/shared'
+import { type SubscriptionResponse } from '@wxauth/shared'
+import { SubscriptionResponseSchema } from '@wxauth/shared/schemas'
+import { type FollowerInfo } from '@wxauth/wechat'
 import type { Config } from '../config.js'
 import { AppError } from '../errors.js'
 import { AuthHeadersSchema, errorResponses, sessionSecurity } from '../schemas.js'

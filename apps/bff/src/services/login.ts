@@ -11,7 +11,8 @@
  * @see https://developers.weixin.qq.com/doc/service/guide/h5/auth.html (code: single use, 5 minutes)
  */
 import type { FastifyBaseLogger } from 'fastify'
-import { grantsUserinfo, type ErrorCode, type Scope, type WechatUserInfo } from '@wxauth/shared'
+import { type ErrorCode, type Scope } from '@wxauth/shared'
+import { grantsUserinfo, type WechatUserInfo } from '@wxauth/wechat'
 import { WechatError, type WebToken, type WechatClient } from '@wxauth/wechat'
 import type { Config } from '../config.js'
 import { AppError, toErrorBody } from '../errors.js'

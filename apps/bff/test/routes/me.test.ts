@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { WechatUserSchema, type MeResponse, type Scope } from '@wxauth/shared'
+import { type MeResponse, type Scope } from '@wxauth/shared'
+import { WechatUserSchema } from '@wxauth/shared/schemas'
 import { build, type TestContext } from '../helper.js'
 
 let ctx: TestContext

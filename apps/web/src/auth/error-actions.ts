@@ -43,6 +43,7 @@ const BY_CODE: Record<ErrorCode, AuthAction> = {
   INTERNAL_ERROR: { type: 'unavailable', reason: 'server' },
   VALIDATION_ERROR: { type: 'none' },
   NOT_FOUND: { type: 'none' },
+  UNSUPPORTED_MEDIA_TYPE: { type: 'none' },
 }
 
 /** The action for a failure. A 5xx without a contract body (a proxy's 502) counts as "server". */

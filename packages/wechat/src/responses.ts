@@ -1,19 +1,9 @@
 /**
- * Shapes WeChat itself sends. Field notes link the official pages; see also
- * ../../../../shared/reference/wechat-api.md §2–§4.
+ * Shapes WeChat itself sends: every response is checked against these before use, so a changed or
+ * garbled body is a clear `WechatResponseError`, never an `undefined` deep in the login. Field notes
+ * link the official pages; docs/wechat.md summarises them.
  */
 import Type, { type Static } from 'typebox'
-
-/**
- * The two web-auth scopes.
- * @see https://developers.weixin.qq.com/doc/service/guide/h5/auth.html
- */
-export const ScopeSchema = Type.Union([
-  Type.Literal('snsapi_base'),
-  Type.Literal('snsapi_userinfo'),
-])
-export type Scope = Static<typeof ScopeSchema>
-export const SCOPES: readonly Scope[] = ['snsapi_base', 'snsapi_userinfo']
 
 /**
  * `sns/userinfo` success body. Since 2021-10-20 `sex` is always 0 and the region fields are empty,

@@ -1,9 +1,10 @@
 /**
- * The BFF's HTTP DTOs (DESIGN.md §4). Response schemas are allowlists: a field that is not listed
+ * The BFF's HTTP DTOs (docs/architecture.md#the-http-api). Response schemas are allowlists: a field that is not listed
  * here cannot reach the browser, so no token or secret can leak by accident.
  */
 import Type, { type Static } from 'typebox'
-import { ScopeSchema } from './wechat.js'
+import { ScopeSchema } from './scope.js'
+import { CodeSchema, StateSchema } from './auth.js'
 
 /** A user as the SPA sees it: WeChat's profile fields plus the app's own. Never a token. */
 export const WechatUserSchema = Type.Object(
@@ -67,42 +68,10 @@ export type AuthorizeUrlResponse = Static<typeof AuthorizeUrlResponseSchema>
 
 /** `POST /api/auth/session` body. */
 export const SessionRequestSchema = Type.Object({
-  code: Type.String({ minLength: 1, maxLength: 128 }),
-  state: Type.String({ minLength: 1, maxLength: 128 }),
+  code: CodeSchema,
+  state: StateSchema,
 })
 export type SessionRequest = Static<typeof SessionRequestSchema>
-
-/** A participant of the demo activity: public facts only, never an openid. */
-export const ParticipantSchema = Type.Object({
-  nickname: Type.String(),
-  headimgurl: Type.String(),
-})
-export type Participant = Static<typeof ParticipantSchema>
-
-/** `GET /api/activity`: the demo H5 activity. */
-export const ActivityResponseSchema = Type.Object({
-  id: Type.Integer(),
-  title: Type.String(),
-  description: Type.String(),
-  coverUrl: Type.String(),
-  startsAt: Type.String({ format: 'date-time' }),
-  endsAt: Type.String({ format: 'date-time' }),
-  joined: Type.Boolean(),
-  participantCount: Type.Integer(),
-  participants: Type.Array(ParticipantSchema),
-})
-export type ActivityResponse = Static<typeof ActivityResponseSchema>
-
-/** `POST /api/activity/join` */
-export const JoinResponseSchema = Type.Object({
-  joined: Type.Literal(true),
-  participantCount: Type.Integer(),
-})
-export type JoinResponse = Static<typeof JoinResponseSchema>
-
-/** Headers the SPA adds to `/api` requests until one succeeds (DESIGN.md §3 step 4). */
-export const CODE_HEADER = 'x-wechat-code'
-export const STATE_HEADER = 'x-wechat-state'
 
 /**
  * `GET /api/me/subscription`: does the signed-in user follow the Official Account
