@@ -26,6 +26,16 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          name: 'fastify',
+          root: 'packages/fastify',
+          environment: 'node',
+          // Each test file builds its own app + simulator; files run in parallel forks.
+          testTimeout: 20_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'bff',
           root: 'apps/bff',
           environment: 'node',

@@ -1,60 +1,35 @@
 /**
- * The BFF's configuration (DESIGN.md §5): a TypeBox schema of the environment, validated once at boot.
- * Every missing or malformed key is reported in one error, so an operator fixes them all in one go.
- * Only `server.ts` passes `process.env` in; tests build a `Config` with {@link loadConfig} from a plain object.
+ * The demo BFF's configuration: the environment, validated once at boot, mapped onto
+ * `@wxauth/fastify`'s options plus the few settings of the process itself (static files, listening,
+ * logging). The plugin checks its own options; a problem it finds is reported under the environment
+ * variable's name, and every problem is listed in one error. Only `server.ts` passes `process.env`;
+ * tests build a `Config` with {@link loadConfig} from a plain object.
  */
 import { existsSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import Type, { type Static, type TSchema } from 'typebox'
+import Type, { type TSchema } from 'typebox'
 import { Value } from 'typebox/value'
+import {
+  WechatAuthOptionsError,
+  resolveOptions,
+  type LogLevel,
+  type WechatAuthOptions,
+} from '@wxauth/fastify'
 
-export type WechatLang = 'zh_CN' | 'zh_TW' | 'en'
-/** Where the account-wide access token comes from: `cgi-bin/stable_token` or `cgi-bin/token`. */
-export type GlobalTokenSource = 'stable' | 'classic'
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+export { parseDuration } from '@wxauth/fastify'
 
 /** The validated configuration `buildApp` takes. No field is read from `process.env` after boot. */
 export interface Config {
   /** `NODE_ENV === 'production'`: no development defaults. */
   production: boolean
-  wechatAppId: string
-  wechatSecret: string
-  /** Without a trailing slash. */
-  wechatApiBase: string
-  /** Without a trailing slash. */
-  wechatOpenBase: string
-  wechatLang: WechatLang
-  /**
-   * `stable` (default): `cgi-bin/stable_token` in normal mode. `classic`: `cgi-bin/token`, for
-   * accounts that need it; then nothing else may call `cgi-bin/token` for this appid.
-   */
-  wechatGlobalToken: GlobalTokenSource
-  /** The account's QR image, shown to users who do not follow it; null: none. */
-  wechatAccountQrUrl: string | null
-  /** The SPA's origin (plus an optional base path) as users see it, without a trailing slash. */
-  publicUrl: string
-  /** Cookies get `Secure` when PUBLIC_URL is https. */
-  secureCookies: boolean
-  /** Signs the session and state cookies; the key that encrypts stored web tokens is derived from it. */
-  cookieSecret: string
-  sessionTtlSeconds: number
-  profileTtlSeconds: number
-  /** How long a user's follower status (`cgi-bin/user/info`) is reused. */
-  subscriptionTtlSeconds: number
-  /** `sqlite:<absolute path>`, `sqlite::memory:` or `postgres://…`. */
-  databaseUrl: string
-  redisUrl: string | null
+  /** The plugin's options (already checked). */
+  wechatAuth: WechatAuthOptions
   /** The built SPA to serve; null: serve no SPA (API only). */
   staticDir: string | null
   /** Folder holding WeChat's `MP_verify_*.txt` domain-check files; null: none. */
   mpVerifyDir: string | null
-  /**
-   * Authorize URLs one client (IP) may ask for per minute; 0: no limit. Every one is a trip to
-   * WeChat, which blocks a client that authorizes too often (10009 操作太频繁了).
-   */
-  authRateLimit: number
-  /** Fastify's `trustProxy`: whose X-Forwarded-For to believe, so the limit keys on the real client. */
+  /** Fastify's `trustProxy`: whose X-Forwarded-For to believe, so the limits key on real clients. */
   trustProxy: boolean | number | string
   host: string
   port: number
@@ -72,66 +47,28 @@ export class ConfigError extends Error {
   }
 }
 
-/**
- * A duration: whole seconds (`86400`) or a number with a unit (`30m`, `24h`, `7d`, `45s`).
- */
-const DURATION = '^[0-9]+[smhd]?$'
-const HTTP_URL = '^https?://[^\\s]+$'
+/** Each plugin option and the environment variable that sets it. */
+const PLUGIN_KEYS = {
+  WECHAT_APPID: 'appId',
+  WECHAT_SECRET: 'secret',
+  PUBLIC_URL: 'publicUrl',
+  COOKIE_SECRET: 'cookieSecret',
+  WECHAT_API_BASE: 'wechatApiBase',
+  WECHAT_OPEN_BASE: 'wechatOpenBase',
+  WECHAT_LANG: 'lang',
+  WECHAT_GLOBAL_TOKEN: 'globalToken',
+  WECHAT_ACCOUNT_QR_URL: 'accountQrUrl',
+  SESSION_TTL: 'sessionTtl',
+  PROFILE_TTL: 'profileTtl',
+  SUBSCRIPTION_TTL: 'subscriptionTtl',
+  DATABASE_URL: 'databaseUrl',
+  REDIS_URL: 'redisUrl',
+  AUTH_RATE_LIMIT: 'authRateLimit',
+} as const satisfies Record<string, keyof WechatAuthOptions>
+type PluginKey = keyof typeof PLUGIN_KEYS
 
-/** Each key, with the description used both in error messages and in `.env.example`. */
-export const EnvSchema = Type.Object({
-  NODE_ENV: Type.Optional(Type.String()),
-  WECHAT_APPID: Type.String({
-    pattern: '^wx[0-9a-zA-Z]{16}$',
-    description: 'the Official Account AppID, "wx" + 16 letters or digits',
-  }),
-  WECHAT_SECRET: Type.String({
-    pattern: '^[\\x21-\\x7e]{8,128}$',
-    description: 'the AppSecret (printable ASCII, no spaces)',
-  }),
-  PUBLIC_URL: Type.String({
-    pattern: HTTP_URL,
-    description: "the SPA's origin as users see it, e.g. https://h5.example.com",
-  }),
-  COOKIE_SECRET: Type.String({
-    minLength: 32,
-    description: 'at least 32 characters of random text',
-  }),
-  WECHAT_API_BASE: Type.Optional(Type.String({ pattern: HTTP_URL, description: 'an http(s) URL' })),
-  WECHAT_OPEN_BASE: Type.Optional(
-    Type.String({ pattern: HTTP_URL, description: 'an http(s) URL' }),
-  ),
-  WECHAT_LANG: Type.Optional(
-    Type.Union([Type.Literal('zh_CN'), Type.Literal('zh_TW'), Type.Literal('en')], {
-      description: 'one of zh_CN, zh_TW, en',
-    }),
-  ),
-  WECHAT_GLOBAL_TOKEN: Type.Optional(
-    Type.Union([Type.Literal('stable'), Type.Literal('classic')], {
-      description: 'stable or classic',
-    }),
-  ),
-  WECHAT_ACCOUNT_QR_URL: Type.Optional(
-    Type.String({ pattern: HTTP_URL, description: "an http(s) URL of the account's QR image" }),
-  ),
-  SESSION_TTL: Type.Optional(
-    Type.String({ pattern: DURATION, description: 'seconds, or a number with s/m/h/d (e.g. 7d)' }),
-  ),
-  PROFILE_TTL: Type.Optional(
-    Type.String({ pattern: DURATION, description: 'seconds, or a number with s/m/h/d (e.g. 24h)' }),
-  ),
-  SUBSCRIPTION_TTL: Type.Optional(
-    Type.String({ pattern: DURATION, description: 'seconds, or a number with s/m/h/d (e.g. 5m)' }),
-  ),
-  DATABASE_URL: Type.Optional(
-    Type.String({
-      pattern: '^(sqlite:.+|postgres(ql)?://.+)$',
-      description: 'sqlite:<path> or postgres://…',
-    }),
-  ),
-  REDIS_URL: Type.Optional(
-    Type.String({ pattern: '^rediss?://.+$', description: 'redis://… or rediss://…' }),
-  ),
+/** The process's own keys, with the description used in error messages and in `.env.example`. */
+const ProcessEnvSchema = Type.Object({
   AUTH_RATE_LIMIT: Type.Optional(
     Type.String({ pattern: '^[0-9]{1,6}$', description: 'a whole number of requests per minute' }),
   ),
@@ -154,10 +91,13 @@ export const EnvSchema = Type.Object({
     ),
   ),
 })
-export type Env = Static<typeof EnvSchema>
 
 /** Every key the BFF reads; anything else in the environment is ignored. */
-export const ENV_KEYS = Object.keys(EnvSchema.properties) as Array<keyof Env>
+export const ENV_KEYS = [
+  'NODE_ENV',
+  ...Object.keys(PLUGIN_KEYS),
+  ...Object.keys(ProcessEnvSchema.properties),
+] as const
 
 /** Where the simulator's default app lives (`pnpm dev`, packages/mock-wechat). */
 const SIMULATOR_URL = 'http://127.0.0.1:3100'
@@ -166,7 +106,7 @@ const SIMULATOR_URL = 'http://127.0.0.1:3100'
  * Development defaults (NODE_ENV !== 'production'): the simulator's default app, the Vite dev server
  * as the public origin. Off in production, where a missing key fails the boot.
  */
-export const DEV_DEFAULTS: Partial<Record<keyof Env, string>> = {
+export const DEV_DEFAULTS: Partial<Record<PluginKey, string>> = {
   WECHAT_APPID: 'wx5f3c1a9e2b7d4f60',
   WECHAT_SECRET: 'mock-secret-for-local-development-only',
   PUBLIC_URL: 'http://127.0.0.1:5173',
@@ -181,24 +121,11 @@ export const DEV_DEFAULTS: Partial<Record<keyof Env, string>> = {
  */
 export const DEFAULT_STATIC_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url))
 
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 }
-
-/** `'7d'` → 604800; `'90'` → 90. Assumes {@link DURATION} matched. */
-export function parseDuration(text: string): number {
-  const match = /^([0-9]+)([smhd]?)$/.exec(text)
-  if (!match) return Number.NaN
-  return Number(match[1]) * (UNIT_SECONDS[match[2] || 's'] ?? 1)
-}
-
 /** `TRUST_PROXY` → Fastify's `trustProxy`: a boolean, a hop count, or the proxies' addresses. */
 function parseTrustProxy(value: string | undefined): boolean | number | string {
   if (value === undefined || value === 'false') return false
   if (value === 'true') return true
   return /^[0-9]+$/.test(value) ? Number(value) : value
-}
-
-function trimSlash(url: string): string {
-  return url.replace(/\/+$/, '')
 }
 
 /** `sqlite:./data/x.sqlite` → `sqlite:/abs/data/x.sqlite`, relative paths against `cwd`. */
@@ -209,9 +136,31 @@ function resolveDatabaseUrl(url: string, cwd: string): string {
   return `sqlite:${isAbsolute(path) ? path : resolve(cwd, path)}`
 }
 
-function messageFor(key: string): string {
-  const schema = (EnvSchema.properties as Record<string, { description?: string }>)[key]
-  return schema?.description ? `must be ${schema.description}` : 'is malformed'
+/** The plugin's problem messages in the environment's words (`appId` → `WECHAT_APPID`). */
+function inEnvTerms(problem: string): string {
+  let out = problem
+  for (const [env, option] of Object.entries(PLUGIN_KEYS)) {
+    out = out.replace(new RegExp(`\\b${option}\\b`, 'g'), env)
+  }
+  return out
+}
+
+function processProblems(raw: Record<string, string>): string[] {
+  const problems: string[] = []
+  const properties = ProcessEnvSchema.properties as Record<
+    string,
+    TSchema & { description?: string }
+  >
+  for (const [key, schema] of Object.entries(properties)) {
+    const value = raw[key]
+    if (value !== undefined && !Value.Check(schema, value)) {
+      problems.push(`${key} must be ${schema.description ?? 'valid'}`)
+    }
+  }
+  if (raw.PORT !== undefined && /^[0-9]+$/.test(raw.PORT) && Number(raw.PORT) > 65535) {
+    problems.push(`PORT must be ${properties.PORT?.description}`)
+  }
+  return problems
 }
 
 /**
@@ -233,97 +182,46 @@ export function loadConfig(
   if (!production) {
     for (const [key, value] of Object.entries(DEV_DEFAULTS)) raw[key] ??= value
   }
+  // The plugin's default file, but relative to `cwd`, where the process runs.
+  raw.DATABASE_URL ??= 'sqlite:./data/wxauth.sqlite'
 
-  // Key by key, so every problem is reported (a whole-object check stops after a few errors).
-  const problems = new Map<string, string>()
-  const required = new Set<string>(EnvSchema.required ?? [])
-  const properties = EnvSchema.properties as Record<string, TSchema>
-  for (const key of ENV_KEYS) {
-    const value = raw[key]
-    const schema = properties[key]
-    if (value === undefined) {
-      if (required.has(key)) problems.set(key, `${key} is required (${messageFor(key)})`)
-    } else if (schema && !Value.Check(schema, value)) {
-      problems.set(key, `${key} ${messageFor(key)}`)
+  const problems = processProblems(raw)
+  const options: Record<string, unknown> = { subscription: true, jssdk: true, healthRoutes: true }
+  for (const [env, option] of Object.entries(PLUGIN_KEYS)) {
+    const value = raw[env]
+    if (value === undefined) continue
+    if (env === 'AUTH_RATE_LIMIT') {
+      if (/^[0-9]{1,6}$/.test(value)) options[option] = Number(value)
+    } else if (env === 'DATABASE_URL') {
+      options[option] = resolveDatabaseUrl(value, cwd)
+    } else {
+      options[option] = value
     }
   }
-
-  const urlKeys = ['PUBLIC_URL', 'WECHAT_API_BASE', 'WECHAT_OPEN_BASE'] as const
-  for (const key of urlKeys) {
-    const value = raw[key]
-    if (value === undefined || problems.has(key)) continue
-    let parsed: URL
-    try {
-      parsed = new URL(value)
-    } catch {
-      problems.set(key, `${key} must be a valid URL`)
-      continue
-    }
-    if (parsed.search || parsed.hash || parsed.username || parsed.password) {
-      problems.set(key, `${key} must not carry a query, a fragment or credentials`)
-    }
-  }
-  if (raw.PORT !== undefined && !problems.has('PORT') && Number(raw.PORT) > 65535) {
-    problems.set('PORT', `PORT ${messageFor('PORT')}`)
-  }
-  const qrUrl = raw.WECHAT_ACCOUNT_QR_URL
-  if (qrUrl !== undefined && !problems.has('WECHAT_ACCOUNT_QR_URL') && !URL.canParse(qrUrl)) {
-    problems.set('WECHAT_ACCOUNT_QR_URL', 'WECHAT_ACCOUNT_QR_URL must be a valid URL')
-  }
-  for (const key of ['SESSION_TTL', 'PROFILE_TTL', 'SUBSCRIPTION_TTL'] as const) {
-    const value = raw[key]
-    if (value !== undefined && !problems.has(key) && parseDuration(value) <= 0) {
-      problems.set(key, `${key} must be longer than zero`)
-    }
-  }
-  // Distributed mode is Redis + PostgreSQL: the SQLite file is held by one process (exclusive lock),
-  // so Redis beside it would only add a network hop to a single instance.
-  if (
-    raw.REDIS_URL !== undefined &&
-    !problems.has('REDIS_URL') &&
-    !problems.has('DATABASE_URL') &&
-    !/^postgres(ql)?:\/\//.test(raw.DATABASE_URL ?? '')
-  ) {
-    problems.set(
-      'REDIS_URL',
-      'REDIS_URL needs a postgres:// DATABASE_URL (distributed mode runs on Redis and PostgreSQL; the SQLite file serves one process)',
-    )
+  try {
+    resolveOptions(options as unknown as WechatAuthOptions)
+  } catch (error) {
+    if (!(error instanceof WechatAuthOptionsError)) throw error
+    problems.push(...error.problems.map(inEnvTerms))
   }
   if (production && raw.COOKIE_SECRET === DEV_DEFAULTS.COOKIE_SECRET) {
-    problems.set('COOKIE_SECRET', 'COOKIE_SECRET must not be the development default in production')
+    problems.push('COOKIE_SECRET must not be the development default in production')
   }
-  if (problems.size > 0) throw new ConfigError([...problems.values()])
+  if (problems.length > 0) throw new ConfigError(problems)
 
-  const env_ = raw as unknown as Env
-  const staticDir = env_.STATIC_DIR
-    ? resolve(cwd, env_.STATIC_DIR)
+  const staticDir = raw.STATIC_DIR
+    ? resolve(cwd, raw.STATIC_DIR)
     : existsSync(DEFAULT_STATIC_DIR)
       ? DEFAULT_STATIC_DIR
       : null
-  const publicUrl = trimSlash(env_.PUBLIC_URL)
   return {
     production,
-    wechatAppId: env_.WECHAT_APPID,
-    wechatSecret: env_.WECHAT_SECRET,
-    wechatApiBase: trimSlash(env_.WECHAT_API_BASE ?? 'https://api.weixin.qq.com'),
-    wechatOpenBase: trimSlash(env_.WECHAT_OPEN_BASE ?? 'https://open.weixin.qq.com'),
-    wechatLang: env_.WECHAT_LANG ?? 'zh_CN',
-    wechatGlobalToken: env_.WECHAT_GLOBAL_TOKEN ?? 'stable',
-    wechatAccountQrUrl: env_.WECHAT_ACCOUNT_QR_URL ?? null,
-    publicUrl,
-    secureCookies: publicUrl.startsWith('https:'),
-    cookieSecret: env_.COOKIE_SECRET,
-    sessionTtlSeconds: parseDuration(env_.SESSION_TTL ?? '7d'),
-    profileTtlSeconds: parseDuration(env_.PROFILE_TTL ?? '24h'),
-    subscriptionTtlSeconds: parseDuration(env_.SUBSCRIPTION_TTL ?? '5m'),
-    databaseUrl: resolveDatabaseUrl(env_.DATABASE_URL ?? 'sqlite:./data/wxauth.sqlite', cwd),
-    redisUrl: env_.REDIS_URL ?? null,
+    wechatAuth: options as unknown as WechatAuthOptions,
     staticDir,
-    mpVerifyDir: env_.MP_VERIFY_DIR ? resolve(cwd, env_.MP_VERIFY_DIR) : null,
-    authRateLimit: env_.AUTH_RATE_LIMIT === undefined ? 30 : Number(env_.AUTH_RATE_LIMIT),
-    trustProxy: parseTrustProxy(env_.TRUST_PROXY),
-    host: env_.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
-    port: env_.PORT === undefined ? 3000 : Number(env_.PORT),
-    logLevel: (env_.LOG_LEVEL as LogLevel | undefined) ?? 'info',
+    mpVerifyDir: raw.MP_VERIFY_DIR ? resolve(cwd, raw.MP_VERIFY_DIR) : null,
+    trustProxy: parseTrustProxy(raw.TRUST_PROXY),
+    host: raw.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
+    port: raw.PORT === undefined ? 3000 : Number(raw.PORT),
+    logLevel: (raw.LOG_LEVEL as LogLevel | undefined) ?? 'info',
   }
 }

@@ -8,7 +8,7 @@ import closeWithGrace from 'close-with-grace'
 import pino from 'pino'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
-import { loggerOptions } from './logger.js'
+import { loggerOptions } from '@wxauth/fastify'
 
 /** pino-pretty is a devDependency: present on a developer's machine, absent from a production install. */
 function hasPinoPretty(): boolean {
@@ -53,8 +53,8 @@ async function main(): Promise<void> {
   if (!config.production) {
     app.log.info(
       {
-        wechatApiBase: config.wechatApiBase,
-        publicUrl: config.publicUrl,
+        wechatApiBase: config.wechatAuth.wechatApiBase,
+        publicUrl: config.wechatAuth.publicUrl,
         staticDir: config.staticDir,
       },
       'development defaults in effect where keys are unset (NODE_ENV is not production)',

@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest'
+import { resolveOptions } from '@wxauth/fastify'
 import {
   ConfigError,
   DEFAULT_STATIC_DIR,
   DEV_DEFAULTS,
   loadConfig,
   parseDuration,
+  type Config,
 } from '../src/config.js'
+
+/** The plugin's reading of the config's options: what the login will run on. */
+const settingsOf = (config: Config) => resolveOptions(config.wechatAuth)
 
 const PRODUCTION = {
   NODE_ENV: 'production',
@@ -30,20 +35,22 @@ describe('loadConfig', () => {
     const config = loadConfig({}, { cwd: '/srv/app' })
     expect(config).toMatchObject({
       production: false,
-      wechatAppId: 'wx5f3c1a9e2b7d4f60',
-      wechatSecret: 'mock-secret-for-local-development-only',
+      host: '127.0.0.1',
+      port: 3000,
+      logLevel: 'info',
+    })
+    expect(settingsOf(config)).toMatchObject({
+      appId: 'wx5f3c1a9e2b7d4f60',
+      secret: 'mock-secret-for-local-development-only',
       wechatApiBase: 'http://127.0.0.1:3100',
       wechatOpenBase: 'http://127.0.0.1:3100',
       publicUrl: 'http://127.0.0.1:5173',
       secureCookies: false,
-      wechatLang: 'zh_CN',
-      sessionTtlSeconds: 7 * 86400,
-      profileTtlSeconds: 86400,
+      lang: 'zh_CN',
+      sessionTtlMs: 7 * 86400_000,
+      profileTtlMs: 86400_000,
       databaseUrl: 'sqlite:/srv/app/data/wxauth.sqlite',
       redisUrl: null,
-      host: '127.0.0.1',
-      port: 3000,
-      logLevel: 'info',
     })
   })
 
@@ -119,15 +126,17 @@ describe('loadConfig', () => {
       },
       { cwd: '/srv/app' },
     )
-    expect(config).toMatchObject({
-      production: true,
+    expect(settingsOf(config)).toMatchObject({
       wechatApiBase: 'https://api.weixin.qq.com',
       wechatOpenBase: 'https://open.weixin.qq.com',
       publicUrl: 'https://h5.example.com/app',
       secureCookies: true,
-      sessionTtlSeconds: 12 * 3600,
-      profileTtlSeconds: 3600,
+      sessionTtlMs: 12 * 3600_000,
+      profileTtlMs: 3600_000,
       databaseUrl: 'sqlite:/var/lib/wxauth/db.sqlite',
+    })
+    expect(config).toMatchObject({
+      production: true,
       staticDir: '/srv/app/public',
       mpVerifyDir: '/etc/wxauth/mp',
       host: '0.0.0.0',
@@ -137,10 +146,9 @@ describe('loadConfig', () => {
   })
 
   it('defaults the global token to stable_token, follower status to 5 minutes, no QR image', () => {
-    expect(loadConfig(PRODUCTION)).toMatchObject({
-      wechatGlobalToken: 'stable',
-      subscriptionTtlSeconds: 300,
-      wechatAccountQrUrl: null,
+    expect(settingsOf(loadConfig(PRODUCTION))).toMatchObject({
+      globalToken: 'stable',
+      subscription: { ttlMs: 300_000, accountQrUrl: null },
     })
   })
 
@@ -152,20 +160,20 @@ describe('loadConfig', () => {
       SUBSCRIPTION_TTL: '90s',
       WECHAT_ACCOUNT_QR_URL: qr,
     })
-    expect(config).toMatchObject({
-      wechatGlobalToken: 'classic',
-      subscriptionTtlSeconds: 90,
-      wechatAccountQrUrl: qr,
+    expect(settingsOf(config)).toMatchObject({
+      globalToken: 'classic',
+      subscription: { ttlMs: 90_000, accountQrUrl: qr },
     })
   })
 
   it('limits authorize URLs to 30 per client per minute and trusts no proxy by default', () => {
-    expect(loadConfig(PRODUCTION)).toMatchObject({ authRateLimit: 30, trustProxy: false })
+    expect(settingsOf(loadConfig(PRODUCTION))).toMatchObject({ authRateLimit: 30 })
+    expect(loadConfig(PRODUCTION)).toMatchObject({ trustProxy: false })
   })
 
   it('reads AUTH_RATE_LIMIT and TRUST_PROXY (boolean, hop count or addresses)', () => {
     const read = (TRUST_PROXY: string) => loadConfig({ ...PRODUCTION, TRUST_PROXY }).trustProxy
-    expect(loadConfig({ ...PRODUCTION, AUTH_RATE_LIMIT: '0' }).authRateLimit).toBe(0)
+    expect(settingsOf(loadConfig({ ...PRODUCTION, AUTH_RATE_LIMIT: '0' })).authRateLimit).toBe(0)
     expect(read('true')).toBe(true)
     expect(read('false')).toBe(false)
     expect(read('1')).toBe(1)
@@ -226,8 +234,14 @@ describe('loadConfig: storage modes', () => {
   it('takes a postgres:// DATABASE_URL with REDIS_URL (distributed) or alone (one instance)', () => {
     const pg = 'postgres://wxauth:pw@db.internal:5432/wxauth'
     const distributed = loadConfig({ DATABASE_URL: pg, REDIS_URL: 'redis://cache:6379/0' })
-    expect(distributed).toMatchObject({ databaseUrl: pg, redisUrl: 'redis://cache:6379/0' })
-    expect(loadConfig({ DATABASE_URL: pg })).toMatchObject({ databaseUrl: pg, redisUrl: null })
+    expect(settingsOf(distributed)).toMatchObject({
+      databaseUrl: pg,
+      redisUrl: 'redis://cache:6379/0',
+    })
+    expect(settingsOf(loadConfig({ DATABASE_URL: pg }))).toMatchObject({
+      databaseUrl: pg,
+      redisUrl: null,
+    })
   })
 
   it('refuses REDIS_URL beside SQLite, and lists it with the other problems', () => {

@@ -1,93 +1,34 @@
 /**
- * The BFF's test harness: a real simulator on port 0 (`@wxauth/mock-wechat`), the BFF built on a temp
- * SQLite file and driven with `app.inject()`, cookie-keeping "browsers", a scripted login, and a
- * suite-wide leak scan: every log line and every response body of every BFF test file is checked for
- * the AppSecret and every web token the BFF ever received from WeChat (collected by wrapping the
- * `fetch` it uses), and for every code in logs.
+ * The demo BFF's test harness: `@wxauth/fastify`'s own (a simulator on port 0, cookie-keeping
+ * browsers, scripted logins, the suite-wide leak scan) building the demo with `buildApp` instead of
+ * the package's fixture app, from a `Config` the way server.ts makes one.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Writable } from 'node:stream'
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
-import { afterAll, expect } from 'vitest'
-import { buildMockWechat, DEFAULT_APP, type MockWechatOptions } from '@wxauth/mock-wechat'
+import type { WechatAuthOptions } from '@wxauth/fastify'
 import {
-  CODE_HEADER,
-  STATE_HEADER,
-  parseAuthParams,
-  type MeResponse,
-  type Scope,
-} from '@wxauth/shared'
-import { buildApp, type BuildOptions } from '../src/app.js'
+  COOKIE_SECRET,
+  PUBLIC_URL,
+  build as buildHarness,
+  type AppBuilder,
+  type BuildTestOptions,
+  type TestContext,
+} from '../../../packages/fastify/test/helper.js'
+import { buildApp } from '../src/app.js'
 import { loadConfig, type Config } from '../src/config.js'
 
-/** The SPA origin the tests pretend to be (authorised in the simulator's default app). */
-export const PUBLIC_URL = 'http://127.0.0.1:5173'
-export const COOKIE_SECRET = 'test-cookie-secret-0123456789-abcdefghijklmnop'
+export {
+  COOKIE_SECRET,
+  PUBLIC_URL,
+  codeHeaders,
+  cookieClient,
+  leakLedger,
+  recordingFetch,
+  type Browser,
+  type TestContext,
+} from '../../../packages/fastify/test/helper.js'
 
-// ---------------------------------------------------------------------------------------------
-// The leak ledger: one per test file (each file runs in its own worker), checked after all tests.
-
-const ledger = {
-  secrets: new Set<string>([DEFAULT_APP.secret, COOKIE_SECRET]),
-  /** Every access_token / refresh_token / ticket WeChat handed the BFF. */
-  tokens: new Set<string>(),
-  /** Every code a test obtained: never to be logged. */
-  codes: new Set<string>(),
-  logLines: [] as string[],
-  bodies: [] as string[],
-}
-
-/** What the ledger holds (for the test that proves the scan can fail). */
-export function leakLedger(): Readonly<typeof ledger> {
-  return ledger
-}
-
-const TOKEN_KEYS = new Set(['access_token', 'refresh_token', 'ticket'])
-
-function collectTokens(value: unknown): void {
-  if (value === null || typeof value !== 'object') return
-  for (const [key, v] of Object.entries(value)) {
-    if (TOKEN_KEYS.has(key) && typeof v === 'string' && v.length >= 8) ledger.tokens.add(v)
-    else collectTokens(v)
-  }
-}
-
-/** A `fetch` for the BFF's WeChat client that records every token WeChat answers with. */
-export const recordingFetch: typeof fetch = async (input, init) => {
-  const response = await fetch(input, init)
-  try {
-    collectTokens(JSON.parse(await response.clone().text()))
-  } catch {
-    /* not JSON: nothing to collect */
-  }
-  return response
-}
-
-/** Every secret, token or code found in `text` (empty: clean). */
-export function findLeaks(text: string, opts: { codes: boolean }): string[] {
-  const found: string[] = []
-  for (const s of [...ledger.secrets, ...ledger.tokens]) if (text.includes(s)) found.push(s)
-  if (opts.codes) for (const c of ledger.codes) if (text.includes(c)) found.push(c)
-  return found
-}
-
-/** The suite-wide assertion (registered once per file by importing this helper). */
-export function assertNoLeaks(): void {
-  const leakingLogs = ledger.logLines.filter((l) => findLeaks(l, { codes: true }).length > 0)
-  const leakingBodies = ledger.bodies.filter((b) => findLeaks(b, { codes: false }).length > 0)
-  expect(leakingLogs, 'log lines carrying a secret, a token or a code').toEqual([])
-  expect(leakingBodies, 'response bodies/headers carrying a secret or a token').toEqual([])
-}
-
-afterAll(() => {
-  assertNoLeaks()
-})
-
-// ---------------------------------------------------------------------------------------------
-
-/** A config for tests: the simulator at `mockUrl`, a SQLite file at `dbFile`. */
+/** A demo config for tests from an environment (the test defaults plus `env`). */
 export function testConfig(
   env: Record<string, string | undefined> = {},
   cwd = process.cwd(),
@@ -105,237 +46,18 @@ export function testConfig(
   )
 }
 
-/** A cookie-keeping client of the BFF, as a browser would be. */
-export interface Browser {
-  cookies: Map<string, string>
-  request(opts: InjectOptions): Promise<LightMyRequestResponse>
-  get(url: string, headers?: Record<string, string>): Promise<LightMyRequestResponse>
-  post(
-    url: string,
-    body?: unknown,
-    headers?: Record<string, string>,
-  ): Promise<LightMyRequestResponse>
-  cookieHeader(): string
-}
-
-/** A cookie-keeping client over `app.inject()`, for any app: what one browser would send and keep. */
-export function cookieClient() {
-  const cookies = new Map<string, string>()
-  const cookieHeader = () => [...cookies].map(([k, v]) => `${k}=${v}`).join('; ')
-  const request = async (app: FastifyInstance, opts: InjectOptions) => {
-    const headers = { ...(opts.headers as Record<string, string> | undefined) }
-    if (cookies.size > 0 && headers.cookie === undefined) headers.cookie = cookieHeader()
-    const response = await app.inject({ ...opts, headers })
-    for (const c of response.cookies as Array<{ name: string; value: string; maxAge?: number }>) {
-      if (c.value === '' || c.maxAge === 0) cookies.delete(c.name)
-      else cookies.set(c.name, c.value)
-    }
-    return response
-  }
-  return {
-    cookies,
-    cookieHeader,
-    request,
-    get: (app: FastifyInstance, url: string, headers?: Record<string, string>) =>
-      request(app, { method: 'GET', url, ...(headers ? { headers } : {}) }),
-    post: (app: FastifyInstance, url: string, body?: unknown, headers?: Record<string, string>) =>
-      request(app, {
-        method: 'POST',
-        url,
-        ...(body === undefined ? {} : { payload: body as InjectOptions['payload'] }),
-        ...(headers ? { headers } : {}),
-      }),
+/** Build the demo from `env` with the harness's plugin options (simulator, database, fetch) on top. */
+export function demoBuilder(env: Record<string, string | undefined> = {}): AppBuilder {
+  return (options: WechatAuthOptions, logStream) => {
+    const config = testConfig(env)
+    return buildApp(config, { logStream, wechatAuth: options })
   }
 }
 
-export interface LoginResult {
-  browser: Browser
-  code: string
-  state: string
-  response: LightMyRequestResponse
-  me: MeResponse
-}
-
-export interface TestContext {
-  app: FastifyInstance
-  mock: FastifyInstance
-  mockUrl: string
-  config: Config
-  dbFile: string
-  /** This app's log lines, parsed. */
-  logs: Array<Record<string, unknown>>
-  browser(): Browser
-  /** POST a control request to the simulator. */
-  control(path: string, body?: unknown): Promise<unknown>
-  /** The simulator's call counters, e.g. `counts['sns/oauth2/access_token']`. */
-  counts(): Promise<Record<string, number>>
-  /** `/api/auth/authorize-url` in `browser`: the URL, its state, and the state cookie set. */
-  startLogin(
-    browser: Browser,
-    scope?: Scope,
-    returnTo?: string,
-  ): Promise<{ url: string; state: string }>
-  /** Consent as `persona` in the simulator and follow the authorize URL to its callback. */
-  authorize(url: string, persona?: string): Promise<{ code: string; state: string }>
-  /** The whole flow in a (new) browser: authorize-url → WeChat → GET /api/me with the code. */
-  login(persona?: string, scope?: Scope, browser?: Browser): Promise<LoginResult>
-  /** Rows in a table of the app's database (read through the app's own connection). */
-  count(table: 'users' | 'sessions' | 'activity_participants'): Promise<number>
-  /** Empty the users, sessions and participants tables. */
-  wipe(): Promise<void>
-  /** Close the app and build a new one on the same database (and simulator). */
-  restart(): Promise<void>
-  close(): Promise<void>
-}
-
-export interface BuildTestOptions {
-  /** Extra environment for the BFF config. */
-  env?: Record<string, string | undefined>
-  mock?: MockWechatOptions
-  app?: BuildOptions
-}
-
-/** Start a simulator on port 0 and build the BFF against it. Call `close()` when done. */
-export async function build(options: BuildTestOptions = {}): Promise<TestContext> {
-  const mock = buildMockWechat({
-    apps: [{ ...DEFAULT_APP, domains: ['127.0.0.1:5173', 'localhost:5173'] }],
-    timeoutHoldMs: 1_000,
-    ...options.mock,
-  })
-  await mock.listen({ port: 0, host: '127.0.0.1' })
-  const address = mock.server.address()
-  const mockUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
-
-  const dir = mkdtempSync(join(tmpdir(), 'wxauth-bff-test-'))
-  const dbFile = join(dir, 'wxauth.sqlite')
-  const config = testConfig({
-    WECHAT_API_BASE: mockUrl,
-    WECHAT_OPEN_BASE: mockUrl,
-    DATABASE_URL: `sqlite:${dbFile}`,
-    ...options.env,
-  })
-  const logs: Array<Record<string, unknown>> = []
-  const logStream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString('utf8').split('\n')) {
-        if (!line) continue
-        ledger.logLines.push(line)
-        logs.push(JSON.parse(line) as Record<string, unknown>)
-      }
-      done()
-    },
-  })
-
-  async function makeApp(): Promise<FastifyInstance> {
-    const app = await buildApp(config, {
-      logStream,
-      fetch: recordingFetch,
-      wechat: { timeoutMs: 400, retryBaseDelayMs: 1 },
-      ...options.app,
-    })
-    app.addHook('onSend', async (_request, reply, payload) => {
-      ledger.bodies.push(
-        `${typeof payload === 'string' ? payload : String(payload ?? '')}\n${JSON.stringify(reply.getHeaders())}`,
-      )
-      return payload
-    })
-    await app.ready()
-    return app
-  }
-
-  const ctx: TestContext = {
-    app: await makeApp(),
-    mock,
-    mockUrl,
-    config,
-    dbFile,
-    logs,
-
-    browser() {
-      const client = cookieClient()
-      return {
-        cookies: client.cookies,
-        cookieHeader: client.cookieHeader,
-        request: (opts) => client.request(ctx.app, opts),
-        get: (url, headers) => client.get(ctx.app, url, headers),
-        post: (url, body, headers) => client.post(ctx.app, url, body, headers),
-      }
-    },
-
-    async control(path, body) {
-      const response = await fetch(`${mockUrl}/__mock/${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body ?? {}),
-      })
-      if (!response.ok)
-        throw new Error(`/__mock/${path}: ${response.status} ${await response.text()}`)
-      return response.json()
-    },
-
-    async counts() {
-      const response = await fetch(`${mockUrl}/__mock/calls`)
-      const body = (await response.json()) as { counts: Record<string, number> }
-      return body.counts
-    },
-
-    async startLogin(browser, scope = 'snsapi_userinfo', returnTo = '/') {
-      const response = await browser.get(
-        `/api/auth/authorize-url?returnTo=${encodeURIComponent(returnTo)}&scope=${scope}`,
-      )
-      expect(response.statusCode, response.body).toBe(200)
-      return response.json<{ url: string; state: string }>()
-    },
-
-    async authorize(url, persona = 'alice') {
-      await ctx.control('consent', { action: 'allow', persona })
-      const response = await fetch(url, { redirect: 'manual' })
-      const location = response.headers.get('location')
-      expect(response.status, `authorize answered ${response.status}`).toBe(302)
-      const { code, state } = parseAuthParams(location ?? '')
-      if (!code || !state) throw new Error(`no code/state in the callback ${location}`)
-      ledger.codes.add(code)
-      return { code, state }
-    },
-
-    async login(persona = 'alice', scope = 'snsapi_userinfo', browser = ctx.browser()) {
-      const { url } = await ctx.startLogin(browser, scope)
-      const { code, state } = await ctx.authorize(url, persona)
-      const response = await browser.get('/api/me', { [CODE_HEADER]: code, [STATE_HEADER]: state })
-      expect(response.statusCode, response.body).toBe(200)
-      return { browser, code, state, response, me: response.json<MeResponse>() }
-    },
-
-    async count(table) {
-      const row = await ctx.app.database.kysely
-        .selectFrom(table)
-        .select((eb) => eb.fn.countAll().as('n'))
-        .executeTakeFirstOrThrow()
-      return Number(row.n)
-    },
-
-    async wipe() {
-      const db = ctx.app.database.kysely
-      await db.deleteFrom('activity_participants').execute()
-      await db.deleteFrom('sessions').execute()
-      await db.deleteFrom('users').execute()
-    },
-
-    async restart() {
-      await ctx.app.close()
-      ctx.app = await makeApp()
-    },
-
-    async close() {
-      await ctx.app.close()
-      await mock.close()
-      rmSync(dir, { recursive: true, force: true })
-    },
-  }
-  return ctx
-}
-
-/** Send `X-WeChat-Code`/`X-WeChat-State` headers. */
-export function codeHeaders(code: string, state: string): Record<string, string> {
-  return { [CODE_HEADER]: code, [STATE_HEADER]: state }
+/** The harness on the demo: `env` is the demo's environment, `options` overrides on top of it. */
+export function build(
+  opts: Omit<BuildTestOptions, 'buildApp'> & { env?: Record<string, string | undefined> } = {},
+): Promise<TestContext> {
+  const { env, ...rest } = opts
+  return buildHarness({ ...rest, buildApp: demoBuilder(env), appTables: ['activity_participants'] })
 }

@@ -22,6 +22,7 @@ export type { WechatCallEvent } from './http.js'
 export { createMemoryTokenCache } from './token-cache.js'
 export type { TokenCache, TokenCacheEntry } from './token-cache.js'
 export { createNonceStr, signJssdkConfig } from './jssdk.js'
+export { randomBase62 } from './random.js'
 export type { JssdkSignature } from './jssdk.js'
 export {
   FollowerInfoSchema,

@@ -4,7 +4,8 @@
  * where `url` is the page URL without its `#fragment`.
  * @see https://developers.weixin.qq.com/doc/service/guide/h5/jssdk.html (附录1-JS-SDK使用权限签名算法)
  */
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash } from 'node:crypto'
+import { randomBase62 } from './random.js'
 
 export interface JssdkSignature {
   /** Unix seconds, as `wx.config` wants it. */
@@ -13,18 +14,9 @@ export interface JssdkSignature {
   signature: string
 }
 
-const NONCE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
-
 /** 16 random base62 characters: WeChat's own examples use 16-char alphanumeric nonces. */
 export function createNonceStr(length = 16): string {
-  let out = ''
-  while (out.length < length) {
-    // 248 = 62 * 4: dropping bytes at or above it keeps every character equally likely.
-    for (const b of randomBytes(length)) {
-      if (b < 248 && out.length < length) out += NONCE_ALPHABET[b % 62]
-    }
-  }
-  return out
+  return randomBase62(length)
 }
 
 /**

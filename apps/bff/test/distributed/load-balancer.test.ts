@@ -13,7 +13,12 @@ import { buildMockWechat, DEFAULT_APP } from '@wxauth/mock-wechat'
 import { parseAuthParams } from '@wxauth/shared'
 import { freePort } from '../../../../scripts/test-services.js'
 import { COOKIE_SECRET, leakLedger } from '../helper.js'
-import { eventually, requireServices, startServices, type Services } from './cluster.js'
+import {
+  eventually,
+  requireServices,
+  startServices,
+  type Services,
+} from '../../../../packages/fastify/test/distributed/cluster.js'
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url))
 const tsx = join(root, 'apps/bff/node_modules/.bin/tsx')

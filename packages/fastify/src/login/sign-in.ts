@@ -1,0 +1,110 @@
+/**
+ * What one real code exchange does (docs/architecture.md#the-login-flow, steps 6–7):
+ * `sns/oauth2/access_token`, then
+ * - `is_snapshotuser: 1` → a short snapshot-guest session; nothing persisted, userinfo never called;
+ * - the same person as the caller's session → that session is upgraded or refreshed in place;
+ * - otherwise → the user (users.ts), then a new session.
+ * Every WeChat call happens before the first write, so a failure leaves nothing half-written.
+ * Throws on failure; code-exchange.ts turns errors into outcomes.
+ * @see https://developers.weixin.qq.com/doc/service/api/webdev/access/api_snsaccesstoken
+ */
+import type { Scope } from '@wxauth/shared'
+import { grantsUserinfo, type WebToken } from '@wxauth/wechat'
+import type { LoginDeps } from './deps.js'
+import type { AuthContext, SessionService } from './sessions.js'
+import type { WebTokens } from './token-vault.js'
+import { resolveUser } from './users.js'
+
+/**
+ * "refresh_token拥有较长的有效期（30天）": fixed from the original grant, not renewed by refreshing.
+ * @see https://developers.weixin.qq.com/doc/service/api/webdev/access/api_snsrefreshtoken
+ */
+export const REFRESH_TOKEN_LIFETIME_MS = 30 * 86_400_000
+/**
+ * Snapshot-page (快照页) guests get a short read-only session and nothing else.
+ * @see https://developers.weixin.qq.com/community/develop/doc/000c2c34068880629ced91a2f56001
+ */
+export const SNAPSHOT_SESSION_TTL_MS = 30 * 60_000
+
+/** A successful sign-in: which session the code produced (or kept). */
+export interface SignedIn {
+  /** The raw session id, to set as the cookie. */
+  sessionId: string
+  openid: string | null
+  scope: Scope
+  snapshot: boolean
+}
+
+/** The web tokens to keep, with absolute expiries measured from when the exchange started. */
+export function toTokens(token: WebToken, startedAt: number): WebTokens {
+  return {
+    accessToken: token.access_token,
+    refreshToken: token.refresh_token,
+    accessExpiresAt: token.accessExpiresAt,
+    refreshExpiresAt: startedAt + REFRESH_TOKEN_LIFETIME_MS,
+  }
+}
+
+/** Exchange `code` with WeChat and sign the caller in (relative to their current session, if any). */
+export async function signIn(
+  deps: LoginDeps,
+  sessions: SessionService,
+  code: string,
+  current: AuthContext | null,
+): Promise<SignedIn> {
+  const { wechat, repositories, settings, now } = deps
+  const startedAt = now()
+  const token = await wechat.exchangeCode(code)
+  const scope: Scope = grantsUserinfo(token.scope) ? 'snsapi_userinfo' : 'snsapi_base'
+
+  if (token.snapshot) {
+    // A virtual identity: no user row, no openid, no tokens.
+    const sessionId = await sessions.create({
+      userId: null,
+      openid: null,
+      unionid: null,
+      scope,
+      snapshot: true,
+      tokens: null,
+      ttlMs: Math.min(SNAPSHOT_SESSION_TTL_MS, settings.sessionTtlMs),
+    })
+    return { sessionId, openid: null, scope, snapshot: true }
+  }
+
+  const tokens = toTokens(token, startedAt)
+  if (current !== null && !current.session.snapshot && current.session.openid === token.openid) {
+    const { session } = current
+    if (scope === 'snsapi_userinfo' && session.scope === 'snsapi_base') {
+      // Upgrade in place: same person, more permission.
+      const user = await resolveUser(deps, token, scope)
+      await repositories.sessions.update(session.idHash, {
+        scope,
+        userId: user?.id ?? null,
+        unionid: user?.unionid ?? token.unionid ?? session.unionid,
+        tokens: deps.vault.seal(tokens, session.idHash),
+      })
+    } else if (scope === session.scope) {
+      // Same grant again: keep the session, take the fresher tokens (a new 30-day refresh window).
+      await sessions.sealTokens(session, tokens)
+    }
+    // A lower grant (base after userinfo) leaves the richer session as it is.
+    return {
+      sessionId: current.sessionId,
+      openid: token.openid,
+      scope: scope === 'snsapi_userinfo' ? scope : session.scope,
+      snapshot: false,
+    }
+  }
+
+  const user = await resolveUser(deps, token, scope)
+  const sessionId = await sessions.create({
+    userId: user?.id ?? null,
+    openid: token.openid,
+    unionid: user?.unionid ?? token.unionid ?? null,
+    scope,
+    snapshot: false,
+    tokens,
+    ttlMs: settings.sessionTtlMs,
+  })
+  return { sessionId, openid: token.openid, scope, snapshot: false }
+}

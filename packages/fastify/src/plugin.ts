@@ -1,0 +1,90 @@
+/**
+ * The plugin: options checked before anything is opened, then the stores (database migrated, Redis
+ * connected in distributed mode), the WeChat client, the login, the cookies, the hooks, and the auth
+ * routes under `prefix`. Everything it opens is closed with the app.
+ */
+import rateLimit from '@fastify/rate-limit'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { WechatAuth } from './decorator.js'
+import { installErrorHandlers } from './errors/error-handler.js'
+import { createAuthHooks } from './http/auth-hooks.js'
+import { createCookieJar } from './http/cookies.js'
+import { createLogin } from './login/index.js'
+import { createTokenVault } from './login/token-vault.js'
+import { resolveOptions, type WechatAuthOptions } from './options.js'
+import authRoutes from './routes/auth.js'
+import healthRoutes from './routes/health.js'
+import jssdkRoutes from './routes/jssdk.js'
+import meRoutes from './routes/me.js'
+import subscriptionRoutes from './routes/subscription.js'
+import { openStores } from './stores/index.js'
+import type { PluginContext } from './context.js'
+import { createWechat } from './wechat-client.js'
+import './augment.js'
+
+async function wechatAuth(app: FastifyInstance, options: WechatAuthOptions): Promise<void> {
+  const settings = resolveOptions(options)
+  const stores = await openStores(settings, app.log)
+  app.addHook('onClose', () => stores.close())
+  try {
+    const wechat = createWechat(settings, stores.coordination.tokenCache, app.log)
+    const login = createLogin({
+      settings,
+      wechat,
+      repositories: stores.repositories,
+      coordination: stores.coordination,
+      vault: createTokenVault(settings.cookieSecret),
+      now: settings.now,
+    })
+    const jar = await createCookieJar(app, settings)
+    const hooks = createAuthHooks(login, jar, settings.now)
+    const ctx: PluginContext = { settings, wechat, stores, login, jar, hooks }
+
+    app.decorateRequest('wechatSession', null)
+    app.decorateRequest('wechatUser', null)
+    const decorator: WechatAuth = {
+      requireUser: hooks.requireUser,
+      requireProfile: hooks.requireProfile,
+      db: stores.database.kysely,
+      readiness: () => stores.checks(),
+      mode: stores.mode,
+      wechat,
+      stores,
+    }
+    app.decorate('wechatAuth', decorator)
+    if (settings.errorHandler) installErrorHandlers(app)
+
+    if (settings.healthRoutes) await app.register(healthRoutes, { ctx })
+    await app.register(
+      async (api) => {
+        // Opt-in per route (authorize-url); shared through Redis in distributed mode. A Redis outage
+        // lets requests through rather than blocking logins: the limit is a guard, not a gate.
+        await api.register(rateLimit, {
+          global: false,
+          skipOnError: true,
+          ...(stores.redis
+            ? { redis: stores.redis.client, nameSpace: `${settings.redisKeyPrefix}rl:` }
+            : {}),
+        })
+        // Every answer here depends on who asks: never cached by a browser or a proxy.
+        api.addHook('onRequest', async (_request, reply) => {
+          reply.header('cache-control', 'no-store')
+        })
+        await api.register(authRoutes, { prefix: '/auth', ctx })
+        await api.register(meRoutes, { prefix: '/me', ctx })
+        if (settings.subscription !== null) {
+          await api.register(subscriptionRoutes, { prefix: '/me', ctx, ...settings.subscription })
+        }
+        if (settings.jssdk) await api.register(jssdkRoutes, { prefix: '/jssdk', ctx })
+      },
+      { prefix: settings.prefix },
+    )
+  } catch (error) {
+    await stores.close()
+    throw error
+  }
+}
+
+/** The plugin: `await app.register(wechatAuth, options)`. */
+export default fp(wechatAuth, { fastify: '5.x', name: '@wxauth/fastify' })

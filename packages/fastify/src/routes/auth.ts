@@ -1,0 +1,93 @@
+/**
+ * `{prefix}/auth`: start a login (state + authorize URL), log in explicitly with a code, log out
+ * (docs/architecture.md#the-login-flow, steps 1 and 5).
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import {
+  AuthorizeUrlQuerySchema,
+  AuthorizeUrlResponseSchema,
+  MeResponseSchema,
+  SessionRequestSchema,
+} from '@wxauth/shared/schemas'
+import Type from 'typebox'
+import type { PluginContext } from '../context.js'
+import { ApiError } from '../errors/api-error.js'
+import { resolveReturnTo } from '../login/return-to.js'
+import { generateState } from '../login/state.js'
+import { toSessionInfo } from './dto.js'
+import { errorResponses } from './schemas.js'
+
+const authRoutes: FastifyPluginAsyncTypebox<{ ctx: PluginContext }> = async (app, { ctx }) => {
+  const { settings, jar, hooks, wechat, stores } = ctx
+
+  app.get(
+    '/authorize-url',
+    {
+      // Each URL is a trip to WeChat, which shows 10009 (操作太频繁了) to a client that authorizes
+      // too often: a looping page is stopped here first, with 429 RATE_LIMITED.
+      // @see https://developers.weixin.qq.com/doc/service/guide/h5/auth.html
+      ...(settings.authRateLimit > 0
+        ? { config: { rateLimit: { max: settings.authRateLimit, timeWindow: 60_000 } } }
+        : {}),
+      schema: {
+        tags: ['auth'],
+        summary: 'A fresh state (bound to this browser by a cookie) and the WeChat authorize URL',
+        querystring: AuthorizeUrlQuerySchema,
+        response: { 200: AuthorizeUrlResponseSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { returnTo, scope = 'snsapi_base' } = request.query
+      const redirectUri = resolveReturnTo(returnTo, settings.publicUrl)
+      if (redirectUri === null) {
+        throw new ApiError(
+          'VALIDATION_ERROR',
+          'returnTo must be a same-origin relative path like /me',
+        )
+      }
+      const state = generateState()
+      const url = wechat.buildAuthorizeUrl({ redirectUri, scope, state })
+      jar.setState(reply, state)
+      return { url, state }
+    },
+  )
+
+  app.post(
+    '/session',
+    {
+      schema: {
+        tags: ['auth'],
+        summary:
+          'Log in with the code WeChat handed back (the same once-only exchange as the headers)',
+        body: SessionRequestSchema,
+        response: { 200: MeResponseSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const auth = await hooks.resolve(request, reply, request.body)
+      return {
+        user: request.wechatUser,
+        session: toSessionInfo(auth.session),
+      }
+    },
+  )
+
+  app.post(
+    '/logout',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'End the session (server side) and clear the cookie; fine without a session',
+        response: { 204: Type.Null(), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const key = jar.readSession(request)
+      if (key !== null) await stores.repositories.sessions.delete(key.idHash)
+      jar.clearSession(reply)
+      return reply.status(204).send(null)
+    },
+  )
+}
+
+export default authRoutes

@@ -1,0 +1,78 @@
+/**
+ * Coordination between requests and between instances: what one code exchange ended in (kept 5
+ * minutes), who may run an exchange right now, and short-lived caches (follower status; the WeChat
+ * client's global token is the `TokenCache` of @wxauth/wechat). In process in embedded mode, in
+ * Redis in distributed mode. Times are epoch milliseconds.
+ */
+import type { ErrorCode, Scope } from '@wxauth/shared'
+import type { TokenCache } from '@wxauth/wechat'
+
+/**
+ * What one code exchange ended in; every request carrying that code (and the same state) gets the
+ * same outcome.
+ */
+export type CodeOutcome = (
+  | {
+      ok: true
+      /** The raw session id the exchange produced (or kept), to set as the cookie. */
+      sessionId: string
+      openid: string | null
+      scope: Scope
+      snapshot: boolean
+    }
+  | { ok: false; code: ErrorCode; message: string }
+) & {
+  /**
+   * sha256 of the state the code came back with: a request presenting the code with another state
+   * (a stolen code, with the thief's own state cookie) never joins this outcome.
+   */
+  stateHash: string
+}
+
+/** Outcomes of code exchanges, keyed by sha256(code), for a few minutes. */
+export interface CodeOutcomeCache {
+  get(codeHash: string): Promise<CodeOutcome | null>
+  set(codeHash: string, outcome: CodeOutcome, ttlMs: number): Promise<void>
+}
+
+/** What `cgi-bin/user/info` said about one user's follower status. */
+export interface FollowerStatus {
+  subscribed: boolean
+  /** WeChat's `subscribe_time` (the last follow), epoch ms; followers only. */
+  subscribeTime?: number
+  /** WeChat's `subscribe_scene`, e.g. `ADD_SCENE_QR_CODE`; followers only. */
+  subscribeScene?: string
+}
+
+/**
+ * Follower status per (appid, openid), kept `subscription.ttl` so a page view does not cost a
+ * `cgi-bin/user/info` call.
+ */
+export interface SubscriptionCache {
+  get(appid: string, openid: string): Promise<FollowerStatus | null>
+  set(appid: string, openid: string, status: FollowerStatus, ttlMs: number): Promise<void>
+}
+
+/**
+ * Runs a code's exchange at most once at a time across every BFF instance sharing the coordinator.
+ * The login service keeps its in-process single-flight map in front, so one instance asks once per
+ * code. Embedded: a pass-through (that map is enough). Distributed: a Redis lock (`SET NX PX`) per
+ * code; the holder exchanges, caches the outcome and publishes it; the others wait for it.
+ */
+export interface CodeExchangeCoordinator {
+  /**
+   * Run `exchange` (which must itself re-check the outcome cache first and cache what it produces)
+   * unless another holder is running it; then return the outcome that holder produced.
+   */
+  run(codeHash: string, exchange: () => Promise<CodeOutcome>): Promise<CodeOutcome>
+}
+
+/** What requests and instances share to coordinate: in process (embedded) or in Redis (distributed). */
+export interface Coordination {
+  codeOutcomes: CodeOutcomeCache
+  /** Cross-instance single-flight of code exchanges (login/code-exchange.ts). */
+  codeExchange: CodeExchangeCoordinator
+  subscriptions: SubscriptionCache
+  /** The WeChat client's global-token / jsapi-ticket cache. */
+  tokenCache: TokenCache
+}
