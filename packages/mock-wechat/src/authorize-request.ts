@@ -1,7 +1,7 @@
 /**
  * Reading and checking `GET /connect/oauth2/authorize` the way WeChat does, and building the
  * callback URL. Pure functions: the route decides what to render.
- * @see ../../../../shared/reference/wechat-api.md §1
+ * @see https://developers.weixin.qq.com/doc/service/guide/h5/auth.html
  */
 import { isAuthorisedHost, type MockApp } from './apps.js'
 import { AUTHORIZE_PAGE_ERRORS, authorizeError, type AuthorizePageError } from './errors.js'
@@ -65,7 +65,8 @@ export function checkAuthorizeQuery(
 ): AuthorizeCheck {
   const failure = (error: AuthorizePageError): AuthorizeCheck => ({ ok: false, error })
   const appid = search.get('appid')
-  // An empty or misspelled appid both show "appid不能为空" (reference/wechat-api.md §1.2).
+  // An empty or misspelled appid both show "appid不能为空"
+  // (https://developers.weixin.qq.com/community/personal/oCJUsw5c9rUy2nC1X_UwtGLBRB6E/question).
   if (!appid) return failure(authorizeError(10012))
   const app = apps.get(appid)
   if (!app) return failure(authorizeError(10012))
@@ -110,7 +111,8 @@ export function checkAuthorizeQuery(
  * The callback WeChat sends the browser to: redirect_uri parsed once, its query kept (and
  * re-serialised, as WeChat does), `params` appended in order, any fragment put back after the
  * query. `https://app.test/#/login` + code, state → `https://app.test/?code=…&state=…#/login`.
- * @see ../../../../shared/reference/wechat-api.md §1.5
+ * @see https://developers.weixin.qq.com/community/develop/doc/0000027f4d41608bd90c8a3a556000 (fragment)
+ * @see https://qiyeweixin.apifox.cn/doc-417797 (existing query kept)
  */
 export function callbackUrl(
   redirectUri: string,

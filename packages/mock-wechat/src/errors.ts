@@ -1,7 +1,8 @@
 /**
  * WeChat's error codes as the simulator returns them: the API errcode table (HTTP 200 +
  * `{errcode, errmsg}`) and the authorize-page error table (an HTML page, never a redirect).
- * @see ../../../../shared/reference/wechat-api.md §8 and §1.4(e)
+ * @see https://developers.weixin.qq.com/doc/oplatform/developers/errCode/errCode.html
+ * @see https://blog.csdn.net/cl11992/article/details/86527897 (the authorize-page table)
  */
 import { newRid } from './ids.js'
 

@@ -1,6 +1,6 @@
 /**
  * What the simulated WeChat remembers: OAuth codes, web tokens, global tokens (both kinds), jsapi
- * tickets and daily quotas. Every rule here follows reference/wechat-api.md §2–§9 and §11.2;
+ * tickets and daily quotas. Each rule carries the WeChat doc it follows;
  * methods answer either a value or the errcode WeChat would send, and never throw for bad input.
  */
 import { quotaDay } from './clock.js'
@@ -142,7 +142,7 @@ export class WechatState {
     }
   }
 
-  // ---- OAuth codes (§2) -------------------------------------------------------------------------
+  // ---- OAuth codes -------------------------------------------------------------------------------
 
   /** A fresh code for a persona's authorisation. */
   issueCode(appid: string, persona: PersonaId, scope: GrantedScope, now: number): CodeRecord {
@@ -195,7 +195,7 @@ export class WechatState {
     return ok(token)
   }
 
-  // ---- Web tokens (§3–§5) -----------------------------------------------------------------------
+  // ---- Web tokens -------------------------------------------------------------------------------
 
   /**
    * `sns/oauth2/refresh_token`: unknown or another app's refresh_token 40030, past its absolute
@@ -226,7 +226,7 @@ export class WechatState {
     return ok(record)
   }
 
-  // ---- Global tokens (§6) -----------------------------------------------------------------------
+  // ---- Global tokens ----------------------------------------------------------------------------
 
   /** Day quota for `cgi-bin/token`: false once the app has used it up today (45009). */
   takeTokenQuota(appid: string, now: number): boolean {

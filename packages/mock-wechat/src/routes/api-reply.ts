@@ -1,7 +1,7 @@
 /**
  * How every simulated API call is answered: latency, the call log, injected failures, and WeChat's
  * wire format (HTTP 200 even for errors; `text/plain` on `/sns/*`, `application/json;
- * encoding=utf-8` on `/cgi-bin/*`, reference/wechat-api.md §0.1–§0.2).
+ * encoding=utf-8` on `/cgi-bin/*`; https://developers.weixin.qq.com/doc/oplatform/developers/dev/guide.md).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { CallRecord } from '../calls.js'

@@ -147,7 +147,9 @@ export function cgiBinRoutes(ctx: MockContext): FastifyPluginAsync {
           // A virtual snapshot identity is nobody the account knows.
           if (!mockApp || !persona || persona.snapshot) return wechatError(40003)
           // Since 2021-12-27 no nickname or avatar; a non-follower carries almost nothing. Shapes
-          // copied from real 2023/2025 responses (reference/wechat-api.md §7).
+          // copied from real 2023 and 2025 responses
+          // (https://developers.weixin.qq.com/community/develop/doc/000e6e4ce14ed88ef85d1f1435b400,
+          // https://developers.weixin.qq.com/community/develop/doc/000c6a3a7f8a28643e643d0226b000).
           // @see https://developers.weixin.qq.com/doc/service/api/usermanage/userinfo/api_userinfo
           if (!persona.subscribed) {
             return {

@@ -1,7 +1,7 @@
 /**
  * The web-auth API on api.weixin.qq.com: `/sns/oauth2/access_token`, `/sns/oauth2/refresh_token`,
  * `/sns/userinfo`, `/sns/auth`. GET and POST are both accepted with parameters in the query string
- * (the FastWeGo SDK POSTs them, reference/wechat-api.md §0.3).
+ * (the FastWeGo SDK POSTs them: https://github.com/fastwego/offiaccount, `apis/oauth/oauth.go`).
  */
 import type { FastifyPluginAsync } from 'fastify'
 import type { MockApp } from '../apps.js'
