@@ -308,6 +308,31 @@ describe('GET /sns/userinfo', () => {
     expectErrcode(await userinfo(mock, login.access_token, login.openid), 42001)
   })
 
+  // The getStableAccessToken hint belongs to the global token's 40001; the web-auth endpoints say
+  // "invalid credential, access_token is invalid or not latest".
+  // @see https://developers.weixin.qq.com/community/personal/oCJUsw2yQ0PXI2uyM5dKslDM_FuE/answer
+  // @see https://developers.weixin.qq.com/doc/channels/API/basics/commErrCode.html (the hint, for cgi-bin)
+  it('words 40001 on /sns/* for web tokens, without the global-token (getStableAccessToken) hint', async () => {
+    const mock = await startMock()
+    const login = await loginAs(mock, 'alice')
+    for (const answer of [
+      await userinfo(mock, 'not-a-token', login.openid),
+      await snsAuth(mock, 'not-a-token', login.openid),
+    ]) {
+      expectErrcode(answer, 40001)
+      expect(answer.body.errmsg).toMatch(
+        /^invalid credential, access_token is invalid or not latest rid: [0-9a-f-]{26}$/,
+      )
+    }
+    await mock.control('/__mock/fail', {
+      endpoint: 'sns/userinfo',
+      mode: 'errcode',
+      errcode: 40001,
+    })
+    const injected = await userinfo(mock, login.access_token, login.openid)
+    expect(injected.body.errmsg).not.toContain('getStableAccessToken')
+  })
+
   it('answers 41001 without access_token and 41009 without openid', async () => {
     const mock = await startMock()
     expectErrcode(await mock.api('/sns/userinfo', { openid: 'o' }), 41001)
