@@ -258,7 +258,7 @@ describe('GET /sns/userinfo', () => {
     })
     const avatar = await fetch(info.body.headimgurl)
     expect(avatar.status).toBe(200)
-    expect(avatar.headers.get('content-type')).toBe('image/svg+xml')
+    expect(avatar.headers.get('content-type')).toBe('image/jpeg')
   })
 
   it('keeps an emoji and CJK nickname intact', async () => {
