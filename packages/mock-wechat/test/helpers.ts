@@ -215,3 +215,22 @@ export function rawGet(
     req.end()
   })
 }
+
+/**
+ * A user on the consent page: open `link` (an authorize URL on the simulator), pick `persona`, tap
+ * 允许. Returns the callback URL WeChat sends the browser to.
+ */
+export async function allowOnConsentPage(link: string, persona: string): Promise<URL> {
+  const page = await fetch(link, { redirect: 'manual' })
+  const html = await page.text()
+  expect(html).toContain('data-test="mock-consent"')
+  const ticket = /name="ticket" value="([^"]+)"/.exec(html)?.[1] ?? ''
+  const confirm = new URL('/connect/oauth2/authorize/confirm', link)
+  const answer = await fetch(confirm, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ ticket, persona, action: 'allow' }).toString(),
+  })
+  return location(answer)
+}
