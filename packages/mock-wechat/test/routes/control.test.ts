@@ -347,6 +347,20 @@ describe('GET /__mock', () => {
     expect(url.searchParams.get('appid')).toBe(APPID)
   })
 
+  it('shows the namespace chosen with ?namespace= and posts its forms there', async () => {
+    const mock = await startMock({
+      apps: [
+        DEFAULT_APP,
+        { appid: 'wxsuitea000000001', secret: 'a', domains: [], namespace: 'suite-a' },
+      ],
+    })
+    const html = await (await mock.fetch('/__mock', { namespace: 'suite-a' })).text()
+    expect(html).toContain('data-endpoint="/__mock/consent?namespace=suite-a"')
+    expect(html).toMatch(
+      /data-test="mock-namespaces">命名空间 <a href="\/__mock\?namespace=default">default<\/a> · <strong>suite-a<\/strong>/,
+    )
+  })
+
   it('redirects / to the control page', async () => {
     const mock = await startMock()
     const response = await mock.fetch('/')
