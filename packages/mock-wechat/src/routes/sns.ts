@@ -5,10 +5,10 @@
  */
 import type { FastifyPluginAsync } from 'fastify'
 import type { MockApp } from '../apps.js'
+import type { CallSubject } from '../call-filter.js'
 import type { MockContext } from '../context.js'
 import { wechatError } from '../errors.js'
 import { getPersona, headimgurlFor, openidFor, unionidFor, type PersonaId } from '../personas.js'
-import type { CallSubject } from '../call-filter.js'
 import type { WebTokenRecord } from '../state.js'
 import { acceptAnyBody, answerApi, originOf, queryParams } from './api-reply.js'
 
