@@ -1,10 +1,11 @@
 /**
  * Reading and checking `GET /connect/oauth2/authorize` the way WeChat does, and building the
  * callback URL. Pure functions: the route decides what to render.
- * @see ../../../../shared/reference/wechat-api.md §1
+ * @see https://developers.weixin.qq.com/doc/service/guide/h5/auth.html
  */
-import { isAuthorisedHost, type MockApp } from './apps.js'
+import { checkRedirectUri, type MockApp } from './apps.js'
 import { AUTHORIZE_PAGE_ERRORS, authorizeError, type AuthorizePageError } from './errors.js'
+import type { OrderCheck } from './settings.js'
 import type { GrantedScope } from './state.js'
 
 /** A request that passed every check. */
@@ -38,11 +39,22 @@ const PARAMETER_ORDER = [
 ] as const
 
 /**
- * state: "开发者可以填写a-zA-Z0-9的参数值，最多128字节"; longer gives "state参数过长".
+ * state: "开发者可以填写a-zA-Z0-9的参数值，最多128字节"; longer gives "state参数过长"
+ * (https://github.com/Jeff-Tian/keycloak-services-social-weixin/issues/37). Only the length is
+ * enforced in practice: percent-encoded, non-alphanumeric states come back unchanged
+ * (https://developers.weixin.qq.com/community/develop/doc/000a223bf048d8aa0c6a3948d5c800), so the
+ * charset is checked only with `strictState`.
  * @see https://developers.weixin.qq.com/doc/service/guide/h5/auth.html
  */
 const STATE_MAX_BYTES = 128
 const STATE_CHARSET = /^[A-Za-z0-9]*$/
+
+/** The switches of {@link checkAuthorizeQuery}. */
+export interface AuthorizeRules {
+  /** Refuse a state outside `[A-Za-z0-9]` (the documented rule; WeChat echoes it). */
+  strictState: boolean
+  orderCheck: OrderCheck
+}
 
 function inWechatOrder(search: URLSearchParams): boolean {
   const seen: string[] = []
@@ -53,19 +65,27 @@ function inWechatOrder(search: URLSearchParams): boolean {
   return positions.every((position, i) => i === 0 || position > (positions[i - 1] ?? -1))
 }
 
+/** Does this link's parameter order matter? Only for `snsapi_userinfo`, unless told otherwise. */
+function orderMatters(rule: OrderCheck, scope: string): boolean {
+  if (rule === 'off') return false
+  return rule === 'all' || scope === 'snsapi_userinfo'
+}
+
 /**
  * Check an authorize query (as sent, order intact). Order of checks: appid (10012/10016),
  * redirect_uri present (10011), scope present (10010), parameter order, response_type, scope
- * allowed (10005), state (too long, charset, 10013), redirect_uri usable, domain (10003).
+ * allowed (10005), state (too long; charset with `strictState`; 10013), redirect_uri usable,
+ * port and domain (10003).
  */
 export function checkAuthorizeQuery(
   search: URLSearchParams,
   apps: ReadonlyMap<string, MockApp>,
-  strictOrder: boolean,
+  rules: AuthorizeRules,
 ): AuthorizeCheck {
   const failure = (error: AuthorizePageError): AuthorizeCheck => ({ ok: false, error })
   const appid = search.get('appid')
-  // An empty or misspelled appid both show "appid不能为空" (reference/wechat-api.md §1.2).
+  // An empty or misspelled appid both show "appid不能为空"
+  // (https://developers.weixin.qq.com/community/personal/oCJUsw5c9rUy2nC1X_UwtGLBRB6E/question).
   if (!appid) return failure(authorizeError(10012))
   const app = apps.get(appid)
   if (!app) return failure(authorizeError(10012))
@@ -74,7 +94,9 @@ export function checkAuthorizeQuery(
   if (!redirectUri) return failure(authorizeError(10011))
   const scope = search.get('scope')
   if (!scope) return failure(authorizeError(10010))
-  if (strictOrder && !inWechatOrder(search)) return failure(AUTHORIZE_PAGE_ERRORS.paramOrder)
+  if (orderMatters(rules.orderCheck, scope) && !inWechatOrder(search)) {
+    return failure(AUTHORIZE_PAGE_ERRORS.paramOrder)
+  }
   if (search.get('response_type') !== 'code') return failure(AUTHORIZE_PAGE_ERRORS.responseType)
   const allowed = app.scopes ?? ['snsapi_base', 'snsapi_userinfo']
   if (scope !== 'snsapi_base' && scope !== 'snsapi_userinfo') {
@@ -85,7 +107,7 @@ export function checkAuthorizeQuery(
   if (state !== undefined && new TextEncoder().encode(state).length > STATE_MAX_BYTES) {
     return failure(AUTHORIZE_PAGE_ERRORS.stateTooLong)
   }
-  if (state !== undefined && !STATE_CHARSET.test(state)) {
+  if (rules.strictState && state !== undefined && !STATE_CHARSET.test(state)) {
     return failure(AUTHORIZE_PAGE_ERRORS.stateInvalid)
   }
   if (app.requireState && !state) return failure(authorizeError(10013))
@@ -98,9 +120,9 @@ export function checkAuthorizeQuery(
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     return failure(AUTHORIZE_PAGE_ERRORS.redirectUriInvalid)
   }
-  // Full-domain match: www.qq.com allows http://www.qq.com/music.html, not pay.qq.com.
-  // @see https://developers.weixin.qq.com/doc/service/en/OA_Web_Apps/Wechat_webpage_authorization.html
-  if (!isAuthorisedHost(app, url.host)) return failure(authorizeError(10003))
+  const where = checkRedirectUri(app, url)
+  if (where === 'port') return failure(AUTHORIZE_PAGE_ERRORS.redirectUriPort)
+  if (where === 'domain') return failure(authorizeError(10003))
   const request: AuthorizeRequest = { app, redirectUri, scope }
   if (state !== undefined) request.state = state
   return { ok: true, request }
@@ -110,7 +132,8 @@ export function checkAuthorizeQuery(
  * The callback WeChat sends the browser to: redirect_uri parsed once, its query kept (and
  * re-serialised, as WeChat does), `params` appended in order, any fragment put back after the
  * query. `https://app.test/#/login` + code, state → `https://app.test/?code=…&state=…#/login`.
- * @see ../../../../shared/reference/wechat-api.md §1.5
+ * @see https://developers.weixin.qq.com/community/develop/doc/0000027f4d41608bd90c8a3a556000 (fragment)
+ * @see https://qiyeweixin.apifox.cn/doc-417797 (existing query kept)
  */
 export function callbackUrl(
   redirectUri: string,

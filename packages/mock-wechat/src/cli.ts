@@ -1,33 +1,31 @@
 /**
- * `pnpm --filter @wxauth/mock-wechat start`: the simulator for local development, on
- * `MOCK_WECHAT_HOST:MOCK_WECHAT_PORT` (default 127.0.0.1:3100), apps from `MOCK_WECHAT_APPS`.
+ * `pnpm --filter @wxauth/mock-wechat start [-- --flag …]`: the simulator for local development,
+ * on `MOCK_WECHAT_HOST:MOCK_WECHAT_PORT` (default 127.0.0.1:3100), apps from `MOCK_WECHAT_APPS`,
+ * every other option from its flag or environment variable (`--help` lists them).
  */
-import { buildMockWechat } from './app.js'
-import { DEFAULT_APP, loadMockAppsFromEnv } from './apps.js'
+import { buildMockWechat, resolveSettings } from './app.js'
+import { DEFAULT_APP } from './apps.js'
+import { readCliConfig, usage, type CliConfig } from './cli-options.js'
 
 function fail(message: string): never {
   console.error(`mock-wechat: ${message}`)
   process.exit(1)
 }
 
-function readPort(raw: string | undefined): number {
-  if (raw === undefined || raw === '') return 3100
-  const port = Number(raw)
-  if (!/^\d+$/.test(raw) || port > 65535) fail(`MOCK_WECHAT_PORT must be 0-65535, got "${raw}"`)
-  return port
-}
-
 async function main(): Promise<void> {
-  const port = readPort(process.env.MOCK_WECHAT_PORT)
-  const host = process.env.MOCK_WECHAT_HOST || '127.0.0.1'
-  let apps
+  let config: CliConfig
   try {
-    apps = loadMockAppsFromEnv(process.env)
+    config = readCliConfig(process.argv.slice(2), process.env)
   } catch (error) {
     fail((error as Error).message)
   }
-  const level = process.env.MOCK_WECHAT_LOG_LEVEL || 'warn'
-  const app = buildMockWechat({ apps, logger: { level } })
+  if (config.help) {
+    console.log(usage())
+    return
+  }
+  const { host, port, options } = config
+  const apps = options.apps ?? [DEFAULT_APP]
+  const app = buildMockWechat({ ...options, logger: { level: config.logLevel } })
   let url: string
   try {
     url = await app.listen({ port, host })
@@ -35,6 +33,7 @@ async function main(): Promise<void> {
     fail(`cannot listen on ${host}:${port}: ${(error as Error).message}`)
   }
 
+  const settings = resolveSettings(options)
   // Secrets are never printed: the default one is in the README, custom ones are yours.
   const lines = [
     '',
@@ -43,8 +42,9 @@ async function main(): Promise<void> {
     `  Control page  ${url}/__mock`,
     ...apps.map(
       (a) =>
-        `  App           ${a.appid}${a.appid === DEFAULT_APP.appid ? ' (default development app)' : ''}; web-auth domains: ${a.domains.join(', ')}`,
+        `  App           ${a.appid}${a.appid === DEFAULT_APP.appid ? ' (default development app)' : ''}; web-auth domains: ${a.domains.join(', ')}${a.namespace ? `; namespace ${a.namespace}` : ''}`,
     ),
+    `  Rules         state ${settings.strictState ? 'strict [A-Za-z0-9]' : 'echoed (≤ 128 bytes)'}; parameter order checked: ${settings.orderCheck}; timeout hold ${settings.timeoutHoldMs} ms; authorize limit ${settings.authorizeRateLimitPerMinute}/min`,
     `  Point a client at it: WECHAT_OPEN_BASE=${url} WECHAT_API_BASE=${url}`,
     '',
   ]

@@ -3,73 +3,72 @@
  * `buildMockWechat()` call: two simulators in one process never share state.
  */
 import { indexApps, type MockApp } from './apps.js'
-import { CallLog } from './calls.js'
-import { createClock, type Clock } from './clock.js'
-import { ConsentState } from './consent.js'
-import { Faults, Waits } from './faults.js'
-import { AuthorizeRateLimiter } from './rate-limit.js'
-import { WechatState, TOKEN_DAILY_QUOTA } from './state.js'
+import { Waits } from './faults.js'
+import { Namespaces, type Namespace } from './namespaces.js'
+import type { Settings } from './settings.js'
+import { WechatState } from './state.js'
+
+/**
+ * The pieces `POST /__mock/reset` can reset one by one. `tokens`: codes, web and global tokens,
+ * tickets; `rateLimits`: the authorize limit (10009) and the daily quota counters (45009).
+ */
+export const RESET_PARTS = [
+  'clock',
+  'consent',
+  'rateLimits',
+  'tokens',
+  'faults',
+  'latency',
+  'calls',
+] as const
+export type ResetPart = (typeof RESET_PARTS)[number]
 
 export interface ContextOptions {
   apps: readonly MockApp[]
   now?: () => number
-  strictOrder: boolean
-  timeoutHoldMs: number
-  authorizeRateLimitPerMinute: number
-  expiredCodeErrcode: 40029 | 42003
-  tokenDailyQuota?: number
+  settings: Settings
 }
 
 export interface MockContext {
   readonly apps: ReadonlyMap<string, MockApp>
-  readonly clock: Clock
   readonly state: WechatState
-  readonly consent: ConsentState
-  readonly faults: Faults
   readonly waits: Waits
-  readonly calls: CallLog
-  readonly rateLimiter: AuthorizeRateLimiter
-  readonly strictOrder: boolean
-  readonly timeoutHoldMs: number
-  /** Added to every WeChat call (`POST /__mock/latency`). */
-  latencyMs: number
-  /** Back to a fresh simulator: state, counters, consent mode, failures, latency and clock. */
-  reset(): void
+  readonly settings: Readonly<Settings>
+  readonly namespaces: Namespaces
+  /** Reset `parts` (default: all of them) of one namespace and of its apps' codes and tokens. */
+  reset(namespace: Namespace, parts?: readonly ResetPart[]): void
 }
 
 /** A fresh context; throws if the apps are invalid. */
 export function createContext(options: ContextOptions): MockContext {
   const apps = indexApps(options.apps)
-  const clock = createClock(options.now)
+  const { settings } = options
   const state = new WechatState({
-    expiredCodeErrcode: options.expiredCodeErrcode,
-    tokenDailyQuota: options.tokenDailyQuota ?? TOKEN_DAILY_QUOTA,
+    expiredCodeErrcode: settings.expiredCodeErrcode,
+    quotas: settings.quotas,
   })
-  const consent = new ConsentState()
-  const faults = new Faults()
-  const calls = new CallLog()
-  const rateLimiter = new AuthorizeRateLimiter(options.authorizeRateLimitPerMinute)
-  const context: MockContext = {
+  const namespaces = new Namespaces(apps, {
+    ...(options.now ? { now: options.now } : {}),
+    authorizeRateLimitPerMinute: settings.authorizeRateLimitPerMinute,
+  })
+  return {
     apps,
-    clock,
     state,
-    consent,
-    faults,
     waits: new Waits(),
-    calls,
-    rateLimiter,
-    strictOrder: options.strictOrder,
-    timeoutHoldMs: options.timeoutHoldMs,
-    latencyMs: 0,
-    reset() {
-      state.reset()
-      consent.reset()
-      faults.clear()
-      calls.clear()
-      rateLimiter.reset()
-      clock.reset()
-      context.latencyMs = 0
+    settings,
+    namespaces,
+    reset(namespace, parts = RESET_PARTS) {
+      const only = new Set(parts)
+      if (only.has('tokens')) state.forget(namespace.appids)
+      if (only.has('rateLimits')) {
+        state.forgetQuotas(namespace.appids)
+        namespace.rateLimiter.reset()
+      }
+      if (only.has('consent')) namespace.consent.reset()
+      if (only.has('faults')) namespace.faults.clear()
+      if (only.has('latency')) namespace.latency.clear()
+      if (only.has('calls')) namespace.calls.clear()
+      if (only.has('clock')) namespace.clock.reset()
     },
   }
-  return context
 }

@@ -1,7 +1,8 @@
 /**
  * WeChat's error codes as the simulator returns them: the API errcode table (HTTP 200 +
  * `{errcode, errmsg}`) and the authorize-page error table (an HTML page, never a redirect).
- * @see ../../../../shared/reference/wechat-api.md §8 and §1.4(e)
+ * @see https://developers.weixin.qq.com/doc/oplatform/developers/errCode/errCode.html
+ * @see https://blog.csdn.net/cl11992/article/details/86527897 (the authorize-page table)
  */
 import { newRid } from './ids.js'
 
@@ -21,6 +22,8 @@ export const ERRMSG: Readonly<Record<number, string>> = {
   40014: 'invalid access_token',
   40029: 'invalid code',
   40030: 'invalid refresh_token',
+  // "请检查API的URL是否与文档一致": the answer to a path WeChat does not serve (commErrCode above).
+  40066: 'invalid url',
   40097: 'invalid args',
   40125: 'invalid appsecret',
   40163: 'code been used',
@@ -53,6 +56,16 @@ export const ERRMSG: Readonly<Record<number, string>> = {
   89507: '1小时内该IP被管理员拒绝调用一次，1小时内不可再使用该IP调用',
 }
 
+/**
+ * `/sns/*` answers 40001 without the getStableAccessToken hint: that hint is about the global
+ * token, and the web-auth endpoints answer "invalid credential, access_token is invalid or not
+ * latest" (a global token on sns/userinfo, https://developers.weixin.qq.com/community/personal/oCJUsw2yQ0PXI2uyM5dKslDM_FuE/answer).
+ * @see https://developers.weixin.qq.com/doc/service/api/webdev/access/api_snsuserinfo.html
+ */
+const SNS_ERRMSG: Readonly<Record<number, string>> = {
+  40001: 'invalid credential, access_token is invalid or not latest',
+}
+
 /** The body of a WeChat API error. */
 export interface WechatErrorBody {
   errcode: number
@@ -60,15 +73,21 @@ export interface WechatErrorBody {
 }
 
 /**
- * An error body with WeChat's current errmsg style: base text + ` rid: xxxxxxxx-xxxxxxxx-xxxxxxxx`.
+ * An error body with WeChat's current errmsg style: base text + ` rid: xxxxxxxx-xxxxxxxx-xxxxxxxx`,
+ * worded for the endpoint family (`flavor`).
  * 40164 names the caller's IP like the real message (`invalid ip 1.2.3.4 ipv6 ::ffff:1.2.3.4, not in
  * whitelist`, https://developers.weixin.qq.com/doc/oplatform/developers/basic_func/ip_whitelist.md).
  */
-export function wechatError(errcode: number, detail: { ip?: string } = {}): WechatErrorBody {
+export function wechatError(
+  errcode: number,
+  detail: { ip?: string; flavor?: 'sns' | 'cgi-bin' } = {},
+): WechatErrorBody {
   const base =
     errcode === 40164
       ? `invalid ip ${detail.ip ?? '0.0.0.0'} ipv6 ::ffff:${detail.ip ?? '0.0.0.0'}, not in whitelist`
-      : (ERRMSG[errcode] ?? 'mock injected error')
+      : ((detail.flavor === 'sns' ? SNS_ERRMSG[errcode] : undefined) ??
+        ERRMSG[errcode] ??
+        'mock injected error')
   return { errcode, errmsg: `${base} rid: ${newRid()}` }
 }
 
@@ -99,6 +118,8 @@ export interface AuthorizePageError {
   message: string
   /** WeChat's 100xx code, when the error has one. */
   errcode?: number
+  /** A second line under the message, e.g. why a 10003 was given. */
+  detail?: string
 }
 
 const CODE_KEYS: Readonly<Record<number, string>> = {
@@ -125,18 +146,25 @@ export function authorizeError(errcode: number): AuthorizePageError {
 }
 
 /**
- * Authorize-page errors WeChat shows without a code.
+ * Authorize-page errors beyond the plain coded table.
  * - "Scope 参数错误或没有 Scope 权限": parameters out of order (https://blog.csdn.net/yiluoAK_47/article/details/48249979)
  * - "redirect_uri 参数错误": an unusable redirect_uri (https://www.cnblogs.com/rchao/p/15593777.html)
  * - "state参数过长": state over 128 bytes (https://github.com/Jeff-Tian/keycloak-services-social-weixin/issues/37)
- * The last three are the simulator's own wording for rules WeChat documents but whose page we have
- * not seen.
+ * - 10003 with the reason "redirect_uri不支持带端口号" (https://developers.weixin.qq.com/doc/oplatform/developers/troubleshooting/auth.html)
+ * `stateInvalid`, `responseType` and `consentExpired` are the simulator's own wording for rules
+ * WeChat documents but whose page we have not seen.
  */
 export const AUTHORIZE_PAGE_ERRORS = {
   paramOrder: { key: 'param-order', message: 'Scope 参数错误或没有 Scope 权限' },
   redirectUriInvalid: { key: 'redirect-uri-invalid', message: 'redirect_uri 参数错误' },
   stateTooLong: { key: 'state-too-long', message: 'state参数过长' },
   stateInvalid: { key: 'state-invalid', message: 'state参数错误，只能包含 a-zA-Z0-9' },
+  redirectUriPort: {
+    key: 'redirect-uri-port',
+    message: 'redirect_uri域名与后台配置不一致',
+    errcode: 10003,
+    detail: 'redirect_uri不支持带端口号',
+  },
   responseType: { key: 'response-type', message: 'response_type 参数错误' },
   consentExpired: { key: 'consent-expired', message: '授权页已失效，请重新进入' },
 } as const satisfies Record<string, AuthorizePageError>

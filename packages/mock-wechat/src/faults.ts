@@ -1,7 +1,8 @@
 /**
- * Failures and latency on demand (`POST /__mock/fail`, `POST /__mock/latency`), and the timers that
- * hold responses without keeping `app.close()` waiting.
+ * Failures on demand (`POST /__mock/fail`, `DELETE /__mock/fail`), and the timers that hold
+ * responses without keeping `app.close()` waiting.
  */
+import { filterOf, matchesCall, type CallFilter, type CallSubject } from './call-filter.js'
 
 /** Every WeChat endpoint the simulator serves, written without the leading slash. */
 export const ENDPOINTS = [
@@ -16,6 +17,11 @@ export const ENDPOINTS = [
   'cgi-bin/ticket/getticket',
 ] as const
 export type Endpoint = (typeof ENDPOINTS)[number]
+
+/** Is this string one of {@link ENDPOINTS}? */
+export function isEndpoint(value: string): value is Endpoint {
+  return (ENDPOINTS as readonly string[]).includes(value)
+}
 
 /**
  * - `errcode`: WeChat answers `{errcode, errmsg}` with HTTP 200 (a code exchange still consumes
@@ -35,12 +41,16 @@ export interface FaultSpec {
   errcode?: number
   /** How many matching calls fail (default 1). */
   times: number
+  /** Only calls for this app. */
+  appid?: string
+  /** Only calls about this user (the openid a call names, or the one its code or token is for). */
+  openid?: string
 }
 
 /** One failure taken from the queue. */
-export type Fault = Omit<FaultSpec, 'times'>
+export type Fault = Pick<FaultSpec, 'endpoint' | 'mode' | 'errcode'>
 
-/** The queue of failures to inject, per endpoint, first in first out. */
+/** The queue of failures to inject, first in first out among those a call matches. */
 export class Faults {
   private queue: FaultSpec[] = []
 
@@ -48,9 +58,9 @@ export class Faults {
     this.queue.push({ ...spec })
   }
 
-  /** The failure for this call of `endpoint`, if one is queued. */
-  take(endpoint: Endpoint): Fault | undefined {
-    const index = this.queue.findIndex((f) => f.endpoint === endpoint)
+  /** The failure for this call of `endpoint` about `subject`, if one is queued. */
+  take(endpoint: Endpoint, subject: CallSubject = {}): Fault | undefined {
+    const index = this.queue.findIndex((f) => matchesCall(f, endpoint, subject))
     const spec = this.queue[index]
     if (!spec) return undefined
     spec.times -= 1
@@ -65,8 +75,18 @@ export class Faults {
     return this.queue.map((f) => ({ ...f }))
   }
 
-  clear(): void {
-    this.queue = []
+  /**
+   * Drop the queued failures whose endpoint, appid and openid equal the filter's set fields (all of
+   * them for an empty filter); returns how many were dropped.
+   */
+  clear(filter: CallFilter = {}): number {
+    const wanted = filterOf(filter)
+    const before = this.queue.length
+    this.queue = this.queue.filter(
+      (spec) =>
+        !(Object.keys(wanted) as Array<keyof CallFilter>).every((key) => spec[key] === wanted[key]),
+    )
+    return before - this.queue.length
   }
 }
 

@@ -1,5 +1,7 @@
 /**
- * Identifier generators shaped like WeChat's (reference/wechat-api.md §0.4), so clients that store
+ * Identifier generators shaped like WeChat's (lengths and alphabets measured on real samples; the
+ * global token doc asks for 512 chars of storage,
+ * https://developers.weixin.qq.com/doc/service/guide/dev/api), so clients that store
  * or validate them see realistic lengths and alphabets.
  */
 import { randomBytes } from 'node:crypto'

@@ -4,8 +4,12 @@ export {
   MockAppSchema,
   loadMockAppsFromEnv,
   isAuthorisedHost,
+  checkRedirectUri,
   type MockApp,
 } from './apps.js'
+export { ORDER_CHECKS, DEFAULT_QUOTAS, type OrderCheck, type DailyQuotas } from './settings.js'
+export { RESET_PARTS, type ResetPart } from './context.js'
+export { DEFAULT_NAMESPACE } from './namespaces.js'
 export {
   PERSONAS,
   PERSONA_IDS,

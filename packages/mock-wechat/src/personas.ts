@@ -1,7 +1,8 @@
 /**
  * The test users. Their ids are part of the contract (the BFF's tests and the SPA's e2e tests pick
  * them by id); openids are derived per (persona, appid) like WeChat's, unionids per persona.
- * @see ../../../../shared/reference/wechat-api.md §0.4 (identifier shapes), §1.4(d) (snapshot)
+ * @see https://developers.weixin.qq.com/doc/service/api/webdev/access/api_snsaccesstoken (openid, unionid)
+ * @see https://developers.weixin.qq.com/community/develop/doc/000c2c34068880629ced91a2f56001 (snapshot pages)
  */
 import { createHash } from 'node:crypto'
 

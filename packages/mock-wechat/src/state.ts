@@ -1,11 +1,12 @@
 /**
  * What the simulated WeChat remembers: OAuth codes, web tokens, global tokens (both kinds), jsapi
- * tickets and daily quotas. Every rule here follows reference/wechat-api.md §2–§9 and §11.2;
+ * tickets and daily quotas. Each rule carries the WeChat doc it follows;
  * methods answer either a value or the errcode WeChat would send, and never throw for bad input.
  */
 import { quotaDay } from './clock.js'
 import { newCode, newGlobalToken, newTicket, newWebToken } from './ids.js'
 import type { PersonaId } from './personas.js'
+import type { DailyQuotas } from './settings.js'
 
 /** A value, or the errcode WeChat answers instead. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; errcode: number }
@@ -39,23 +40,22 @@ export const REFRESH_TOKEN_TTL_MS = 30 * 24 * 3600 * SECOND
 export const GLOBAL_TOKEN_TTL_MS = 7200 * SECOND
 export const GLOBAL_TOKEN_OVERLAP_MS = 300 * SECOND
 /**
- * `cgi-bin/token` quota: 2000 calls a day for a normal account.
- * @see https://developers.weixin.qq.com/doc/service/Message_Management/API_Call_Limits.html
- */
-export const TOKEN_DAILY_QUOTA = 2000
-/**
  * stable_token: normal mode renews 5 minutes early (so `expires_in >= 300`); force mode is limited
- * to 20 a day, at least 30 s apart ("否则不会刷新": within 30 s it returns the current token).
+ * (20 a day by default, see DailyQuotas), at least 30 s apart ("否则不会刷新": within 30 s it
+ * returns the current token).
  * @see https://developers.weixin.qq.com/minigame/dev/api-backend/open-api/access-token/auth.getStableAccessToken.html
  */
 export const STABLE_RENEW_WINDOW_MS = 300 * SECOND
-export const STABLE_FORCE_DAILY_LIMIT = 20
 export const STABLE_FORCE_INTERVAL_MS = 30 * SECOND
 /**
- * jsapi_ticket: 7200 s, cached by WeChat ("有效期7200秒…频繁刷新jsapi_ticket会导致api调用受限").
- * @see https://developers.weixin.qq.com/doc/service/guide/h5/jssdk.html
+ * Tickets: 7200 s, cached by WeChat. The JS-SDK's jsapi_ticket ("有效期7200秒…频繁刷新jsapi_ticket会
+ * 导致api调用受限") and the card api_ticket (`type=wx_card`, "有效期为7200 秒") are separate tickets.
+ * @see https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/JS-SDK.html
  */
 export const TICKET_TTL_MS = 7200 * SECOND
+/** The ticket types `cgi-bin/ticket/getticket` hands out (JS-SDK config, card JS API). */
+export const TICKET_TYPES = ['jsapi', 'wx_card'] as const
+export type TicketType = (typeof TICKET_TYPES)[number]
 
 /** Scopes the authorize step grants. */
 export type GrantedScope = 'snsapi_base' | 'snsapi_userinfo'
@@ -107,9 +107,12 @@ interface DailyCounter {
 export interface StateRules {
   /** errcode for an expired code: 40029 (what developers usually see) or 42003. */
   expiredCodeErrcode: 40029 | 42003
-  /** `cgi-bin/token` calls per appid per day before 45009. */
-  tokenDailyQuota: number
+  /** Calls per appid per day before 45009. */
+  quotas: DailyQuotas
 }
+
+/** The daily counters of {@link DailyQuotas} other than force refreshes (those have their own). */
+export type QuotaKind = 'token' | 'stableToken' | 'userInfo'
 
 /** The simulated WeChat's memory. */
 export class WechatState {
@@ -120,29 +123,51 @@ export class WechatState {
   private currentToken = new Map<string, GlobalTokenRecord>()
   private currentStable = new Map<string, GlobalTokenRecord>()
   private stableForce = new Map<string, DailyCounter & { lastAt: number }>()
-  private tokenQuota = new Map<string, DailyCounter>()
-  private tickets = new Map<string, TicketRecord>()
+  private quotas = new Map<string, DailyCounter>()
+  private tickets = new Map<string, TicketRecord & { appid: string }>()
 
   constructor(private readonly rules: StateRules) {}
 
-  /** Forget everything. */
-  reset(): void {
-    for (const map of [
-      this.codes,
-      this.webByAccess,
-      this.webByRefresh,
-      this.globals,
-      this.currentToken,
-      this.currentStable,
-      this.stableForce,
-      this.tokenQuota,
-      this.tickets,
-    ]) {
-      map.clear()
+  /** Forget the codes, tokens and tickets of these apps (quota counters stay). */
+  forget(appids: ReadonlySet<string>): void {
+    const drop = <V extends { appid: string }>(map: Map<string, V>) => {
+      for (const [key, record] of map) if (appids.has(record.appid)) map.delete(key)
+    }
+    drop(this.codes)
+    drop(this.webByAccess)
+    drop(this.webByRefresh)
+    drop(this.globals)
+    drop(this.currentToken)
+    drop(this.currentStable)
+    drop(this.tickets)
+  }
+
+  /** Forget the daily counters of these apps (45009 and the force-refresh limit start over). */
+  forgetQuotas(appids: ReadonlySet<string>): void {
+    for (const appid of appids) this.stableForce.delete(appid)
+    for (const key of [...this.quotas.keys()]) {
+      if (appids.has(key.slice(key.indexOf('\u0000') + 1))) this.quotas.delete(key)
     }
   }
 
-  // ---- OAuth codes (§2) -------------------------------------------------------------------------
+  // ---- Lookups (who a call is about; no rule applied) -------------------------------------------
+
+  /** The record behind a code, used or not. */
+  codeRecord(code: string): Readonly<CodeRecord> | undefined {
+    return this.codes.get(code)
+  }
+
+  /** The web token record an access_token or refresh_token names, expired or not. */
+  webTokenRecord(token: string): Readonly<WebTokenRecord> | undefined {
+    return this.webByAccess.get(token) ?? this.webByRefresh.get(token)
+  }
+
+  /** The global token record a value names, dead or not. */
+  globalTokenRecord(value: string): Readonly<GlobalTokenRecord> | undefined {
+    return this.globals.get(value)
+  }
+
+  // ---- OAuth codes -------------------------------------------------------------------------------
 
   /** A fresh code for a persona's authorisation. */
   issueCode(appid: string, persona: PersonaId, scope: GrantedScope, now: number): CodeRecord {
@@ -195,7 +220,7 @@ export class WechatState {
     return ok(token)
   }
 
-  // ---- Web tokens (§3–§5) -----------------------------------------------------------------------
+  // ---- Web tokens -------------------------------------------------------------------------------
 
   /**
    * `sns/oauth2/refresh_token`: unknown or another app's refresh_token 40030, past its absolute
@@ -226,11 +251,11 @@ export class WechatState {
     return ok(record)
   }
 
-  // ---- Global tokens (§6) -----------------------------------------------------------------------
+  // ---- Global tokens ----------------------------------------------------------------------------
 
-  /** Day quota for `cgi-bin/token`: false once the app has used it up today (45009). */
-  takeTokenQuota(appid: string, now: number): boolean {
-    return takeDaily(this.tokenQuota, appid, now, this.rules.tokenDailyQuota)
+  /** Count one call against a daily quota: false once the app has used it up today (45009). */
+  takeQuota(kind: QuotaKind, appid: string, now: number): boolean {
+    return takeDaily(this.quotas, `${kind}\u0000${appid}`, now, this.rules.quotas[kind])
   }
 
   /**
@@ -261,7 +286,7 @@ export class WechatState {
       const today = quotaDay(now)
       if (alive && force && now - force.lastAt < STABLE_FORCE_INTERVAL_MS) return ok(current)
       const usedToday = force && force.day === today ? force.count : 0
-      if (usedToday >= STABLE_FORCE_DAILY_LIMIT) return fail(45009)
+      if (usedToday >= this.rules.quotas.stableForce) return fail(45009)
       if (current && current.deadAt === undefined) current.deadAt = now
       this.stableForce.set(appid, { day: today, count: usedToday + 1, lastAt: now })
     } else if (alive && current.expiresAt - now > STABLE_RENEW_WINDOW_MS) {
@@ -284,12 +309,13 @@ export class WechatState {
     return ok(record)
   }
 
-  /** `cgi-bin/ticket/getticket?type=jsapi`: the app's ticket, a new one once it expired. */
-  jsapiTicket(appid: string, now: number): TicketRecord {
-    const current = this.tickets.get(appid)
+  /** `cgi-bin/ticket/getticket`: the app's ticket of this type, a new one once it expired. */
+  ticket(appid: string, type: TicketType, now: number): TicketRecord {
+    const key = `${appid}\u0000${type}`
+    const current = this.tickets.get(key)
     if (current && now < current.expiresAt) return current
-    const record = { ticket: newTicket(), expiresAt: now + TICKET_TTL_MS }
-    this.tickets.set(appid, record)
+    const record = { appid, ticket: newTicket(), expiresAt: now + TICKET_TTL_MS }
+    this.tickets.set(key, record)
     return record
   }
 

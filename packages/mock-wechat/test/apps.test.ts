@@ -51,6 +51,36 @@ describe('loadMockAppsFromEnv', () => {
   })
 })
 
+describe('officialAccount', () => {
+  // "不支持IP地址、端口号及短链域名": the admin console refuses such entries for an official account.
+  // @see https://cloud.tencent.com/developer/article/2005981
+  it.each([
+    ['a port', 'h5.example.test:8080', /takes no port/],
+    ['an IP address', '10.0.0.2', /takes no IP address/],
+  ])('refuses a web-auth domain with %s', (_name, domain, message) => {
+    expect(() =>
+      buildMockWechat({
+        apps: [{ appid: 'wxo', secret: 's', domains: [domain], officialAccount: true }],
+      }),
+    ).toThrow(message)
+  })
+
+  it('is either a test account or an official account', () => {
+    expect(() =>
+      buildMockWechat({
+        apps: [
+          { appid: 'wxo', secret: 's', domains: [], officialAccount: true, testAccount: true },
+        ],
+      }),
+    ).toThrow(/not both/)
+  })
+
+  it('takes domain entries with a path, as the admin console does', () => {
+    const apps = [{ appid: 'wxo', secret: 's', domains: ['wx.qq.com/mp'], officialAccount: true }]
+    expect(loadMockAppsFromEnv({ MOCK_WECHAT_APPS: JSON.stringify(apps) })).toEqual(apps)
+  })
+})
+
 describe('buildMockWechat', () => {
   it('refuses invalid apps', () => {
     expect(() => buildMockWechat({ apps: [] })).toThrow(/at least one app/)

@@ -12,8 +12,8 @@ interface Run {
   kill: (signal: NodeJS.Signals) => void
 }
 
-function runCli(env: Record<string, string>): Run {
-  const child = spawn(tsx, ['--conditions=source', 'src/cli.ts'], {
+function runCli(env: Record<string, string>, args: string[] = []): Run {
+  const child = spawn(tsx, ['--conditions=source', 'src/cli.ts', ...args], {
     cwd: packageDir,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -60,6 +60,31 @@ describe('cli', () => {
       expect(run.output()).not.toContain('mock-secret-for-local-development-only')
       const personas = await fetch(`${url}/__mock/personas`)
       expect(personas.status).toBe(200)
+    } finally {
+      run.kill('SIGTERM')
+    }
+    expect(await run.exit).toEqual({ code: 0, signal: null })
+  }, 30_000)
+
+  it('applies flags and environment variables to the simulator it starts', async () => {
+    const run = runCli({ MOCK_WECHAT_PORT: '0', MOCK_WECHAT_TIMEOUT_HOLD_MS: '250' }, [
+      '--strict-state',
+      '--order-check',
+      'all',
+      '--authorize-rate-limit',
+      '500',
+    ])
+    try {
+      const [, url] = await run.waitFor(/URL +(http:\/\/127\.0\.0\.1:\d+)/)
+      await run.waitFor(/Point a client at it/)
+      expect(run.output()).toContain('parameter order checked: all')
+      const state = (await (await fetch(`${url}/__mock/state`)).json()) as Record<string, unknown>
+      expect(state).toMatchObject({
+        strictState: true,
+        orderCheck: 'all',
+        timeoutHoldMs: 250,
+        authorizeRateLimitPerMinute: 500,
+      })
     } finally {
       run.kill('SIGTERM')
     }

@@ -34,10 +34,16 @@ export interface Mock {
   fetch(path: string, params?: Record<string, string>, init?: RequestInit): Promise<Response>
   /** A WeChat API call; the body parsed as JSON whatever the Content-Type. */
   api(path: string, params?: Record<string, string>, init?: RequestInit): Promise<ApiAnswer>
-  /** POST JSON to a control endpoint. */
-  control(path: string, body?: unknown): Promise<ApiAnswer>
+  /** POST JSON to a control endpoint (extra headers, e.g. `X-Mock-Namespace`). */
+  control(path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiAnswer>
   /** GET a control endpoint. */
-  read(path: string): Promise<ApiAnswer>
+  read(path: string, headers?: Record<string, string>): Promise<ApiAnswer>
+  /** DELETE a control endpoint, with query parameters. */
+  remove(
+    path: string,
+    params?: Record<string, string>,
+    headers?: Record<string, string>,
+  ): Promise<ApiAnswer>
 }
 
 /** 2025-01-06 10:00 in Beijing: a frozen base clock makes every `expires_in` exact. */
@@ -75,15 +81,17 @@ export async function startMock(options: MockWechatOptions = {}): Promise<Mock> 
     base,
     fetch: doFetch,
     api: async (path, params, init) => answer(await doFetch(path, params, init)),
-    control: async (path, body) =>
+    control: async (path, body, headers = {}) =>
       answer(
         await doFetch(path, undefined, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', ...headers },
           body: body === undefined ? '' : JSON.stringify(body),
         }),
       ),
-    read: async (path) => answer(await doFetch(path)),
+    read: async (path, headers = {}) => answer(await doFetch(path, undefined, { headers })),
+    remove: async (path, params, headers = {}) =>
+      answer(await doFetch(path, params, { method: 'DELETE', headers })),
   }
 }
 
@@ -206,4 +214,23 @@ export function rawGet(
     req.on('error', reject)
     req.end()
   })
+}
+
+/**
+ * A user on the consent page: open `link` (an authorize URL on the simulator), pick `persona`, tap
+ * 允许. Returns the callback URL WeChat sends the browser to.
+ */
+export async function allowOnConsentPage(link: string, persona: string): Promise<URL> {
+  const page = await fetch(link, { redirect: 'manual' })
+  const html = await page.text()
+  expect(html).toContain('data-test="mock-consent"')
+  const ticket = /name="ticket" value="([^"]+)"/.exec(html)?.[1] ?? ''
+  const confirm = new URL('/connect/oauth2/authorize/confirm', link)
+  const answer = await fetch(confirm, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ ticket, persona, action: 'allow' }).toString(),
+  })
+  return location(answer)
 }

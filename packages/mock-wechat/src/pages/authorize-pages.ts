@@ -74,6 +74,7 @@ export function errorPage(error: AuthorizePageError): string {
   const body = `<main class="page msg" data-test="mock-error" data-errcode="${escapeHtml(code)}" data-error="${escapeHtml(error.key)}">
 <div class="msg-icon warn">!</div>
 <div class="msg-title">${escapeHtml(line)}</div>
+${error.detail ? `<p class="msg-desc" data-test="mock-error-detail">${escapeHtml(error.detail)}</p>` : ''}
 ${code ? `<p class="msg-desc">错误码:${escapeHtml(code)}</p>` : ''}
 <p class="foot">${escapeHtml(MOCK_NOTICE)}</p>
 </main>`

@@ -9,6 +9,9 @@ import type { Persona } from '../personas.js'
 import { MOCK_NOTICE, escapeHtml, layout } from './html.js'
 
 export interface ControlPageInput {
+  /** The namespace shown, and every namespace (links switch between them). */
+  namespace: string
+  namespaces: readonly string[]
   consent: Readonly<ConsentSettings>
   latencyMs: number
   clockOffsetSeconds: number
@@ -68,6 +71,17 @@ function options(values: readonly string[], selected?: string): string {
 
 /** The control page's HTML. */
 export function controlPage(input: ControlPageInput): string {
+  // Forms post to the shown namespace's control plane.
+  const suffix =
+    input.namespace === 'default' ? '' : `?namespace=${encodeURIComponent(input.namespace)}`
+  const endpoint = (path: string) => escapeHtml(`/__mock/${path}${suffix}`)
+  const namespaceLinks = input.namespaces
+    .map((name) =>
+      name === input.namespace
+        ? `<strong>${escapeHtml(name)}</strong>`
+        : `<a href="/__mock?namespace=${escapeHtml(encodeURIComponent(name))}">${escapeHtml(name)}</a>`,
+    )
+    .join(' · ')
   const personaIds = input.personas.map((p) => p.persona.id)
   const personaRows = input.personas
     .map(
@@ -113,11 +127,12 @@ export function controlPage(input: ControlPageInput): string {
 <p class="state">模拟时间 <code>${escapeHtml(input.now)}</code>（偏移 ${escapeHtml(input.clockOffsetSeconds)} 秒）·
 延迟 ${escapeHtml(input.latencyMs)} ms · 授权方式 <code>${escapeHtml(input.consent.action)}</code> ·
 当前用户 <code>${escapeHtml(input.consent.persona)}</code> · 拒绝后 <code>${escapeHtml(input.consent.denyMode)}</code>
-· <a href="/__mock">刷新</a></p>
+· <a href="/__mock${escapeHtml(suffix)}">刷新</a></p>
+<p class="state" data-test="mock-namespaces">命名空间 ${namespaceLinks}</p>
 <p id="result"></p>
 
 <h2>授权页行为 <small>POST /__mock/consent</small></h2>
-<form class="row" data-endpoint="/__mock/consent">
+<form class="row" data-endpoint="${endpoint('consent')}">
 <label>action <select name="action">${options(['page', 'allow', 'deny'], input.consent.action)}</select></label>
 <label>persona <select name="persona">${options(personaIds, input.consent.persona)}</select></label>
 <label>denyMode <select name="denyMode">${options(['none', 'state-only'], input.consent.denyMode)}</select></label>
@@ -125,7 +140,7 @@ export function controlPage(input: ControlPageInput): string {
 </form>
 
 <h2>注入故障 <small>POST /__mock/fail</small></h2>
-<form class="row" data-endpoint="/__mock/fail">
+<form class="row" data-endpoint="${endpoint('fail')}">
 <label>endpoint <select name="endpoint">${options(ENDPOINTS)}</select></label>
 <label>mode <select name="mode">${options(['errcode', 'timeout', 'garbage', 'http500'])}</select></label>
 <label>errcode <input name="errcode" data-number size="7" placeholder="-1"></label>
@@ -135,15 +150,15 @@ export function controlPage(input: ControlPageInput): string {
 <ul class="state">${faultRows}</ul>
 
 <h2>延迟与时钟 <small>POST /__mock/latency · POST /__mock/clock</small></h2>
-<form class="row" data-endpoint="/__mock/latency">
+<form class="row" data-endpoint="${endpoint('latency')}">
 <label>每次调用延迟 ms <input name="ms" data-number size="6" value="${escapeHtml(input.latencyMs)}"></label>
 <button type="submit">设置</button>
 </form>
-<form class="row" data-endpoint="/__mock/clock">
+<form class="row" data-endpoint="${endpoint('clock')}">
 <label>时钟前进秒数 <input name="advanceSeconds" data-number size="9" placeholder="7200"></label>
 <button type="submit">前进</button>
 </form>
-<form class="row" data-endpoint="/__mock/reset">
+<form class="row" data-endpoint="${endpoint('reset')}">
 <button class="danger" type="submit">全部重置（POST /__mock/reset）</button>
 </form>
 

@@ -1,9 +1,10 @@
 /**
  * How every simulated API call is answered: latency, the call log, injected failures, and WeChat's
  * wire format (HTTP 200 even for errors; `text/plain` on `/sns/*`, `application/json;
- * encoding=utf-8` on `/cgi-bin/*`, reference/wechat-api.md §0.1–§0.2).
+ * encoding=utf-8` on `/cgi-bin/*`; https://developers.weixin.qq.com/doc/oplatform/developers/dev/guide.md).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { CallSubject } from '../call-filter.js'
 import type { CallRecord } from '../calls.js'
 import type { MockContext } from '../context.js'
 import { wechatError, type WechatErrorBody } from '../errors.js'
@@ -77,7 +78,7 @@ export async function sendTransportFault(
     return reply.code(500).type('text/html').send(HTTP500_BODY)
   }
   reply.hijack()
-  await ctx.waits.sleep(ctx.timeoutHoldMs)
+  await ctx.waits.sleep(ctx.settings.timeoutHoldMs)
   reply.raw.destroy()
   return reply
 }
@@ -87,10 +88,15 @@ export interface ApiCall {
   flavor: ApiFlavor
   /** Parameters for the call log (masked there). */
   params: Record<string, string>
-  /** WeChat's logic with its side effects; returns the body to send. */
-  handle: () => object
+  /**
+   * The app and user the call is about (from its parameters, or the code or token it carries):
+   * picks the namespace and the failures and latency that apply.
+   */
+  subject: CallSubject
+  /** WeChat's logic with its side effects at simulated time `now`; returns the body to send. */
+  handle: (now: number) => object
   /** Side effects an injected errcode still has (a code exchange consumes the code). */
-  onInjectedErrcode?: () => void
+  onInjectedErrcode?: (now: number) => void
 }
 
 function errcodeOf(body: object): number | undefined {
@@ -98,31 +104,29 @@ function errcodeOf(body: object): number | undefined {
   return typeof errcode === 'number' && errcode !== 0 ? errcode : undefined
 }
 
-/** Run one simulated API call end to end. */
+/** Run one simulated API call end to end, in the namespace of its app. */
 export async function answerApi(
   ctx: MockContext,
   request: FastifyRequest,
   reply: FastifyReply,
   call: ApiCall,
 ): Promise<FastifyReply> {
-  await ctx.waits.sleep(ctx.latencyMs)
-  const logged: CallRecord = ctx.calls.record(
-    call.endpoint,
-    request.method,
-    call.params,
-    ctx.clock.now(),
-  )
-  const fault = ctx.faults.take(call.endpoint)
+  const namespace = ctx.namespaces.forApp(call.subject.appid)
+  await ctx.waits.sleep(namespace.latency.delayFor(call.endpoint, call.subject))
+  const now = namespace.clock.now()
+  const logged: CallRecord = namespace.calls.record(call.endpoint, request.method, call.params, now)
+  const fault = namespace.faults.take(call.endpoint, call.subject)
   if (fault) logged.fault = fault.mode
   if (fault?.mode === 'errcode') {
-    call.onInjectedErrcode?.()
+    call.onInjectedErrcode?.(now)
     const errcode = fault.errcode ?? -1
     logged.errcode = errcode
-    return sendWechatJson(reply, call.flavor, wechatError(errcode, { ip: clientIp(request) }))
+    const body = wechatError(errcode, { ip: clientIp(request), flavor: call.flavor })
+    return sendWechatJson(reply, call.flavor, body)
   }
   if (fault && fault.mode !== 'timeout') return sendTransportFault(ctx, reply, fault.mode)
   // A timeout still runs the call: WeChat did the work, only the answer is lost.
-  const body = call.handle()
+  const body = call.handle(now)
   const errcode = errcodeOf(body)
   if (errcode !== undefined) logged.errcode = errcode
   if (fault?.mode === 'timeout') return sendTransportFault(ctx, reply, 'timeout')

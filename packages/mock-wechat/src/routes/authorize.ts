@@ -5,10 +5,20 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { appDisplayName } from '../apps.js'
 import { callbackUrl, checkAuthorizeQuery, type AuthorizeRequest } from '../authorize-request.js'
+import type { CallSubject } from '../call-filter.js'
 import type { CallRecord } from '../calls.js'
+import type { PendingAuthorization } from '../consent.js'
 import type { MockContext } from '../context.js'
 import { AUTHORIZE_PAGE_ERRORS, authorizeError, type AuthorizePageError } from '../errors.js'
-import { PERSONAS, getPersona, headimgurlFor, isPersonaId, type PersonaId } from '../personas.js'
+import type { Namespace } from '../namespaces.js'
+import {
+  PERSONAS,
+  getPersona,
+  headimgurlFor,
+  isPersonaId,
+  openidFor,
+  type PersonaId,
+} from '../personas.js'
 import { cancelledPage, consentPage, errorPage, redirectPage } from '../pages/authorize-pages.js'
 import { sendHtml } from '../pages/html.js'
 import { clientIp, originOf, sendTransportFault } from './api-reply.js'
@@ -48,6 +58,7 @@ export function authorizeRoutes(ctx: MockContext): FastifyPluginAsync {
     /** 允许: a code for `persona`, then back to redirect_uri with `code` then `state`. */
     const grant = (
       reply: FastifyReply,
+      namespace: Namespace,
       call: CallRecord,
       request: AuthorizeRequest,
       personaId: PersonaId,
@@ -61,7 +72,7 @@ export function authorizeRoutes(ctx: MockContext): FastifyPluginAsync {
         request.app.appid,
         personaId,
         request.scope,
-        ctx.clock.now(),
+        namespace.clock.now(),
       )
       const params: Array<[string, string]> = [['code', code]]
       if (request.state !== undefined) params.push(['state', request.state])
@@ -69,8 +80,13 @@ export function authorizeRoutes(ctx: MockContext): FastifyPluginAsync {
     }
 
     /** 拒绝: no redirect at all (production), or `redirect_uri?state=STATE` (the docs). */
-    const deny = (reply: FastifyReply, request: AuthorizeRequest, browser: boolean) => {
-      if (ctx.consent.settings.denyMode === 'none') {
+    const deny = (
+      reply: FastifyReply,
+      namespace: Namespace,
+      request: AuthorizeRequest,
+      browser: boolean,
+    ) => {
+      if (namespace.consent.settings.denyMode === 'none') {
         return sendHtml(reply, cancelledPage(appDisplayName(request.app)))
       }
       const params: Array<[string, string]> =
@@ -79,34 +95,42 @@ export function authorizeRoutes(ctx: MockContext): FastifyPluginAsync {
     }
 
     app.get('/connect/oauth2/authorize', async (request, reply) => {
-      await ctx.waits.sleep(ctx.latencyMs)
-      const now = ctx.clock.now()
       const search = new URLSearchParams(rawQuery(request))
-      const call = ctx.calls.record(AUTHORIZE, 'GET', firstValues(search), now)
-      const fault = ctx.faults.take(AUTHORIZE)
+      const appid = search.get('appid') || undefined
+      const namespace = ctx.namespaces.forApp(appid)
+      // The user on the other side of the page is the persona chosen last in this namespace.
+      const subject: CallSubject = {}
+      if (appid) {
+        subject.appid = appid
+        subject.openid = openidFor(namespace.consent.settings.persona, appid)
+      }
+      await ctx.waits.sleep(namespace.latency.delayFor(AUTHORIZE, subject))
+      const now = namespace.clock.now()
+      const call = namespace.calls.record(AUTHORIZE, 'GET', firstValues(search), now)
+      const fault = namespace.faults.take(AUTHORIZE, subject)
       if (fault) {
         call.fault = fault.mode
         if (fault.mode !== 'errcode') return sendTransportFault(ctx, reply, fault.mode)
         return showError(reply, call, authorizeError(fault.errcode ?? 10009))
       }
-      if (!ctx.rateLimiter.hit(clientIp(request), now)) {
+      if (!namespace.rateLimiter.hit(clientIp(request), now)) {
         return showError(reply, call, authorizeError(10009))
       }
-      const checked = checkAuthorizeQuery(search, ctx.apps, ctx.strictOrder)
+      const checked = checkAuthorizeQuery(search, ctx.apps, ctx.settings)
       if (!checked.ok) return showError(reply, call, checked.error)
       const authorize = checked.request
       const browser = isBrowserNavigation(request)
-      const { action, persona } = ctx.consent.settings
+      const { action, persona } = namespace.consent.settings
       // snsapi_base is always silent; snsapi_userinfo is silent for a follower ("对于已关注公众号
       // 的用户…即使是scope为snsapi_userinfo，也是静默授权").
       // @see https://developers.weixin.qq.com/doc/service/guide/h5/auth.html
       if (authorize.scope === 'snsapi_base' || getPersona(persona).subscribed) {
-        return grant(reply, call, authorize, persona, browser)
+        return grant(reply, namespace, call, authorize, persona, browser)
       }
-      if (action === 'allow') return grant(reply, call, authorize, persona, browser)
-      if (action === 'deny') return deny(reply, authorize, browser)
+      if (action === 'allow') return grant(reply, namespace, call, authorize, persona, browser)
+      if (action === 'deny') return deny(reply, namespace, authorize, browser)
       const origin = originOf(request)
-      const ticket = ctx.consent.open({
+      const ticket = namespace.consent.open({
         appid: authorize.app.appid,
         redirectUri: authorize.redirectUri,
         scope: authorize.scope,
@@ -124,8 +148,18 @@ export function authorizeRoutes(ctx: MockContext): FastifyPluginAsync {
       )
     })
 
+    /** The namespace and pending request behind a consent form's ticket, once. */
+    const takePending = (
+      ticket: string,
+    ): { namespace: Namespace; pending: PendingAuthorization } | undefined => {
+      for (const namespace of ctx.namespaces.all()) {
+        const pending = namespace.consent.take(ticket, namespace.clock.now())
+        if (pending) return { namespace, pending }
+      }
+      return undefined
+    }
+
     app.post('/connect/oauth2/authorize/confirm', async (request, reply) => {
-      const now = ctx.clock.now()
       const form = (request.body ?? {}) as Record<string, unknown>
       const field = (name: string): string | undefined => {
         const value = form[name]
@@ -133,19 +167,20 @@ export function authorizeRoutes(ctx: MockContext): FastifyPluginAsync {
       }
       const action = field('action')
       const personaField = field('persona')
-      const call = ctx.calls.record(
+      const valid =
+        (action === 'allow' || action === 'deny') && (!personaField || isPersonaId(personaField))
+      const found = valid ? takePending(field('ticket') ?? '') : undefined
+      const namespace = found?.namespace ?? ctx.namespaces.defaultNamespace
+      const call = namespace.calls.record(
         CONFIRM,
         'POST',
         { action: action ?? '', persona: personaField ?? '' },
-        now,
+        namespace.clock.now(),
       )
-      if (
-        (action !== 'allow' && action !== 'deny') ||
-        (personaField && !isPersonaId(personaField))
-      ) {
+      if (!valid) {
         return sendHtml(reply, errorPage({ key: 'bad-form', message: '表单参数错误' }), 400)
       }
-      const pending = ctx.consent.take(field('ticket') ?? '', now)
+      const pending = found?.pending
       const app = pending && ctx.apps.get(pending.appid)
       if (!pending || !app) return showError(reply, call, AUTHORIZE_PAGE_ERRORS.consentExpired)
       const authorize: AuthorizeRequest = {
@@ -155,12 +190,12 @@ export function authorizeRoutes(ctx: MockContext): FastifyPluginAsync {
         ...(pending.state === undefined ? {} : { state: pending.state }),
       }
       // A form post's URL has no fragment to inherit, so a plain 302 is exact here.
-      if (action === 'deny') return deny(reply, authorize, false)
+      if (action === 'deny') return deny(reply, namespace, authorize, false)
       const persona: PersonaId = isPersonaId(personaField)
         ? personaField
-        : ctx.consent.settings.persona
-      ctx.consent.update({ persona })
-      return grant(reply, call, authorize, persona, false)
+        : namespace.consent.settings.persona
+      namespace.consent.update({ persona })
+      return grant(reply, namespace, call, authorize, persona, false)
     })
   }
 }

@@ -4,9 +4,11 @@
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import type { MockApp } from '../apps.js'
+import type { CallSubject } from '../call-filter.js'
 import type { MockContext } from '../context.js'
 import { wechatError, type WechatErrorBody } from '../errors.js'
 import { personaByOpenid } from '../personas.js'
+import { TICKET_TYPES, type TicketType } from '../state.js'
 import { acceptAnyBody, answerApi, clientIp, queryParams } from './api-reply.js'
 import { identityFor } from './sns.js'
 
@@ -66,9 +68,18 @@ export function cgiBinRoutes(ctx: MockContext): FastifyPluginAsync {
     acceptAnyBody(app)
 
     /** The global token a `cgi-bin/*` call carries: 41001 if missing, else its check. */
-    const globalToken = (q: Record<string, string>) => {
+    const globalToken = (q: Record<string, string>, now: number) => {
       if (!q.access_token) return { ok: false as const, errcode: 41001 }
-      return ctx.state.checkGlobalToken(q.access_token, ctx.clock.now())
+      return ctx.state.checkGlobalToken(q.access_token, now)
+    }
+
+    /** Who a call carrying a global token is about: the token's app (and the openid it names). */
+    const tokenSubject = (q: Record<string, string>): CallSubject => {
+      const record = q.access_token ? ctx.state.globalTokenRecord(q.access_token) : undefined
+      const subject: CallSubject = {}
+      if (record) subject.appid = record.appid
+      if (q.openid) subject.openid = q.openid
+      return subject
     }
 
     app.route({
@@ -80,15 +91,15 @@ export function cgiBinRoutes(ctx: MockContext): FastifyPluginAsync {
           endpoint: 'cgi-bin/token',
           flavor: 'cgi-bin',
           params: q,
-          handle: () => {
+          subject: q.appid ? { appid: q.appid } : {},
+          handle: (now) => {
             if (request.method !== 'GET') return wechatError(43001)
             if (!q.appid) return wechatError(41002)
             if (!q.secret) return wechatError(41004)
             if (q.grant_type !== 'client_credential') return wechatError(40002)
             const checked = checkCredentials(ctx, request, q.appid, q.secret)
             if ('errcode' in checked) return checked
-            const now = ctx.clock.now()
-            if (!ctx.state.takeTokenQuota(checked.app.appid, now)) return wechatError(45009)
+            if (!ctx.state.takeQuota('token', checked.app.appid, now)) return wechatError(45009)
             const token = ctx.state.issueGlobalToken(checked.app.appid, now)
             // @see https://developers.weixin.qq.com/doc/service/api/base/api_getaccesstoken
             return { access_token: token.value, expires_in: secondsLeft(token.expiresAt, now) }
@@ -110,7 +121,8 @@ export function cgiBinRoutes(ctx: MockContext): FastifyPluginAsync {
           endpoint: 'cgi-bin/stable_token',
           flavor: 'cgi-bin',
           params,
-          handle: () => {
+          subject: params.appid ? { appid: params.appid } : {},
+          handle: (now) => {
             if (request.method !== 'POST') return wechatError(43002)
             if (body === 'malformed') return wechatError(47001)
             const appid = stringField(body, 'appid')
@@ -120,7 +132,7 @@ export function cgiBinRoutes(ctx: MockContext): FastifyPluginAsync {
             if (body.grant_type !== 'client_credential') return wechatError(40002)
             const checked = checkCredentials(ctx, request, appid, secret)
             if ('errcode' in checked) return checked
-            const now = ctx.clock.now()
+            if (!ctx.state.takeQuota('stableToken', appid, now)) return wechatError(45009)
             const result = ctx.state.stableToken(appid, body.force_refresh === true, now)
             if (!result.ok) return wechatError(result.errcode)
             return {
@@ -138,16 +150,20 @@ export function cgiBinRoutes(ctx: MockContext): FastifyPluginAsync {
         endpoint: 'cgi-bin/user/info',
         flavor: 'cgi-bin',
         params: q,
-        handle: () => {
-          const token = globalToken(q)
+        subject: tokenSubject(q),
+        handle: (now) => {
+          const token = globalToken(q, now)
           if (!token.ok) return wechatError(token.errcode)
           if (!q.openid) return wechatError(41009)
+          if (!ctx.state.takeQuota('userInfo', token.value.appid, now)) return wechatError(45009)
           const mockApp = ctx.apps.get(token.value.appid)
           const persona = personaByOpenid(q.openid, token.value.appid)
           // A virtual snapshot identity is nobody the account knows.
           if (!mockApp || !persona || persona.snapshot) return wechatError(40003)
           // Since 2021-12-27 no nickname or avatar; a non-follower carries almost nothing. Shapes
-          // copied from real 2023/2025 responses (reference/wechat-api.md §7).
+          // copied from real 2023 and 2025 responses
+          // (https://developers.weixin.qq.com/community/develop/doc/000e6e4ce14ed88ef85d1f1435b400,
+          // https://developers.weixin.qq.com/community/develop/doc/000c6a3a7f8a28643e643d0226b000).
           // @see https://developers.weixin.qq.com/doc/service/api/usermanage/userinfo/api_userinfo
           if (!persona.subscribed) {
             return {
@@ -193,15 +209,18 @@ export function cgiBinRoutes(ctx: MockContext): FastifyPluginAsync {
         endpoint: 'cgi-bin/ticket/getticket',
         flavor: 'cgi-bin',
         params: q,
-        handle: () => {
-          const token = globalToken(q)
+        subject: tokenSubject(q),
+        handle: (now) => {
+          const token = globalToken(q, now)
           if (!token.ok) return wechatError(token.errcode)
-          // Only the JS-SDK ticket is simulated; `wx_card` and unknown types get 40097.
-          if (q.type !== 'jsapi') return wechatError(40097)
-          const now = ctx.clock.now()
-          const ticket = ctx.state.jsapiTicket(token.value.appid, now)
-          // This endpoint's success body does carry errcode 0.
-          // @see https://developers.weixin.qq.com/doc/service/guide/h5/jssdk.html
+          // `jsapi` (JS-SDK config) and `wx_card` (the card JS API's api_ticket) are the documented
+          // types; anything else gets 40097 invalid args.
+          if (!(TICKET_TYPES as readonly string[]).includes(q.type ?? '')) {
+            return wechatError(40097)
+          }
+          const ticket = ctx.state.ticket(token.value.appid, q.type as TicketType, now)
+          // This endpoint's success body does carry errcode 0, for both types.
+          // @see https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/JS-SDK.html
           return {
             errcode: 0,
             errmsg: 'ok',

@@ -1,10 +1,11 @@
 /**
  * The web-auth API on api.weixin.qq.com: `/sns/oauth2/access_token`, `/sns/oauth2/refresh_token`,
  * `/sns/userinfo`, `/sns/auth`. GET and POST are both accepted with parameters in the query string
- * (the FastWeGo SDK POSTs them, reference/wechat-api.md §0.3).
+ * (the FastWeGo SDK POSTs them: https://github.com/fastwego/offiaccount, `apis/oauth/oauth.go`).
  */
 import type { FastifyPluginAsync } from 'fastify'
 import type { MockApp } from '../apps.js'
+import type { CallSubject } from '../call-filter.js'
 import type { MockContext } from '../context.js'
 import { wechatError } from '../errors.js'
 import { getPersona, headimgurlFor, openidFor, unionidFor, type PersonaId } from '../personas.js'
@@ -50,7 +51,11 @@ function exchangeBody(token: WebTokenRecord, now: number): Record<string, unknow
   return body
 }
 
-/** The sns routes of one simulator. */
+/** An error as `/sns/*` words it (40001 without the global-token hint). */
+function snsError(errcode: number): ReturnType<typeof wechatError> {
+  return wechatError(errcode, { flavor: 'sns' })
+}
+
 /**
  * The web token a `sns/userinfo` or `sns/auth` call names, or the errcode WeChat answers: 41001/41009
  * for a missing parameter, 40001/42001 for an unknown or expired token, 40003 when the openid is not
@@ -59,15 +64,44 @@ function exchangeBody(token: WebTokenRecord, now: number): Record<string, unknow
 function webTokenOf(
   ctx: MockContext,
   q: Record<string, string | undefined>,
+  now: number,
 ): WebTokenRecord | ReturnType<typeof wechatError> {
-  if (!q.access_token) return wechatError(41001)
-  if (!q.openid) return wechatError(41009)
-  const result = ctx.state.checkWebToken(q.access_token, ctx.clock.now())
-  if (!result.ok) return wechatError(result.errcode)
-  if (result.value.openid !== q.openid) return wechatError(40003)
+  if (!q.access_token) return snsError(41001)
+  if (!q.openid) return snsError(41009)
+  const result = ctx.state.checkWebToken(q.access_token, now)
+  if (!result.ok) return snsError(result.errcode)
+  if (result.value.openid !== q.openid) return snsError(40003)
   return result.value
 }
 
+/** Who a call carrying a web token is about: the token's app, the openid it names (or the token's). */
+function tokenSubject(ctx: MockContext, token: string | undefined, openid?: string): CallSubject {
+  const record = token ? ctx.state.webTokenRecord(token) : undefined
+  const subject: CallSubject = {}
+  if (record) subject.appid = record.appid
+  const who = openid ?? record?.openid
+  if (who) subject.openid = who
+  return subject
+}
+
+/** Who a code exchange is about: the appid it names, the user the code was issued for. */
+function codeSubject(
+  ctx: MockContext,
+  appid: string | undefined,
+  code: string | undefined,
+): CallSubject {
+  const subject: CallSubject = {}
+  if (!appid) return subject
+  subject.appid = appid
+  const record = code ? ctx.state.codeRecord(code) : undefined
+  const app = ctx.apps.get(appid)
+  if (record && app && record.appid === appid) {
+    subject.openid = identityFor(app, record.persona).openid
+  }
+  return subject
+}
+
+/** The sns routes of one simulator. */
 export function snsRoutes(ctx: MockContext): FastifyPluginAsync {
   return async (app) => {
     acceptAnyBody(app)
@@ -82,24 +116,24 @@ export function snsRoutes(ctx: MockContext): FastifyPluginAsync {
           endpoint: 'sns/oauth2/access_token',
           flavor: 'sns',
           params: q,
-          onInjectedErrcode: () => {
-            if (q.appid && q.code) ctx.state.consumeCode(q.code, q.appid, ctx.clock.now())
+          subject: codeSubject(ctx, q.appid, q.code),
+          onInjectedErrcode: (now) => {
+            if (q.appid && q.code) ctx.state.consumeCode(q.code, q.appid, now)
           },
-          handle: () => {
+          handle: (now) => {
             // Missing parameters first (41002/41004/41008), then credentials (40013/40125): a
             // rejected request never touches the code.
-            if (!q.appid) return wechatError(41002)
-            if (!q.secret) return wechatError(41004)
-            if (!q.code) return wechatError(41008)
-            if (q.grant_type !== 'authorization_code') return wechatError(40002)
+            if (!q.appid) return snsError(41002)
+            if (!q.secret) return snsError(41004)
+            if (!q.code) return snsError(41008)
+            if (q.grant_type !== 'authorization_code') return snsError(40002)
             const mockApp = ctx.apps.get(q.appid)
-            if (!mockApp) return wechatError(40013)
-            if (mockApp.secret !== q.secret) return wechatError(40125)
-            const now = ctx.clock.now()
+            if (!mockApp) return snsError(40013)
+            if (mockApp.secret !== q.secret) return snsError(40125)
             const result = ctx.state.exchangeCode(mockApp.appid, q.code, now, (persona) =>
               identityFor(mockApp, persona),
             )
-            return result.ok ? exchangeBody(result.value, now) : wechatError(result.errcode)
+            return result.ok ? exchangeBody(result.value, now) : snsError(result.errcode)
           },
         })
       },
@@ -110,18 +144,22 @@ export function snsRoutes(ctx: MockContext): FastifyPluginAsync {
       url: '/sns/oauth2/refresh_token',
       handler: (request, reply) => {
         const q = queryParams(request)
+        const record = q.refresh_token ? ctx.state.webTokenRecord(q.refresh_token) : undefined
+        const subject: CallSubject = {}
+        if (q.appid) subject.appid = q.appid
+        if (record && record.appid === q.appid) subject.openid = record.openid
         return answerApi(ctx, request, reply, {
           endpoint: 'sns/oauth2/refresh_token',
           flavor: 'sns',
           params: q,
-          handle: () => {
-            if (!q.appid) return wechatError(41002)
-            if (!q.refresh_token) return wechatError(41003)
-            if (q.grant_type !== 'refresh_token') return wechatError(40002)
-            if (!ctx.apps.has(q.appid)) return wechatError(40013)
-            const now = ctx.clock.now()
+          subject,
+          handle: (now) => {
+            if (!q.appid) return snsError(41002)
+            if (!q.refresh_token) return snsError(41003)
+            if (q.grant_type !== 'refresh_token') return snsError(40002)
+            if (!ctx.apps.has(q.appid)) return snsError(40013)
             const result = ctx.state.refreshWebToken(q.appid, q.refresh_token, now)
-            if (!result.ok) return wechatError(result.errcode)
+            if (!result.ok) return snsError(result.errcode)
             const token = result.value
             // @see https://developers.weixin.qq.com/doc/service/api/webdev/access/api_snsrefreshtoken
             return {
@@ -145,12 +183,13 @@ export function snsRoutes(ctx: MockContext): FastifyPluginAsync {
           endpoint: 'sns/userinfo',
           flavor: 'sns',
           params: q,
-          handle: () => {
-            const token = webTokenOf(ctx, q)
+          subject: tokenSubject(ctx, q.access_token, q.openid),
+          handle: (now) => {
+            const token = webTokenOf(ctx, q, now)
             if ('errcode' in token) return token
             // "调用本接口必须是使用'snsapi_userinfo'构建的授权链接…否则会返回 48001"; snapshot
             // tokens get 48001 too (https://developers.weixin.qq.com/community/develop/doc/0006eec7030d28b7656ea683e55400).
-            if (token.scope !== 'snsapi_userinfo' || token.snapshot) return wechatError(48001)
+            if (token.scope !== 'snsapi_userinfo' || token.snapshot) return snsError(48001)
             const persona = getPersona(token.persona)
             // Since 2021-10-20: sex 0 and empty region; nickname and avatar still come after consent.
             // @see https://developers.weixin.qq.com/community/develop/doc/00028edbe3c58081e7cc834705b801
@@ -181,8 +220,9 @@ export function snsRoutes(ctx: MockContext): FastifyPluginAsync {
           endpoint: 'sns/auth',
           flavor: 'sns',
           params: q,
-          handle: () => {
-            const token = webTokenOf(ctx, q)
+          subject: tokenSubject(ctx, q.access_token, q.openid),
+          handle: (now) => {
+            const token = webTokenOf(ctx, q, now)
             if ('errcode' in token) return token
             // @see https://developers.weixin.qq.com/doc/service/api/webdev/access/api_snsauth
             return { errcode: 0, errmsg: 'ok' }

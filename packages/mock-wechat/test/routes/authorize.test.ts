@@ -1,3 +1,4 @@
+import { randomBytes, randomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_APP, PERSONA_IDS } from '../../src/index.js'
 import {
@@ -296,12 +297,6 @@ describe('GET /connect/oauth2/authorize: error pages', () => {
       key: 'state-too-long',
     },
     {
-      name: 'state outside a-zA-Z0-9',
-      params: { state: 'a-b' },
-      errcode: '',
-      key: 'state-invalid',
-    },
-    {
       name: 'response_type other than code',
       params: { response_type: 'token' },
       errcode: '',
@@ -339,7 +334,7 @@ describe('GET /connect/oauth2/authorize: error pages', () => {
     expect(html).toContain('redirect_uri域名与后台配置不一致，错误码:10003')
   })
 
-  it('rejects parameters out of WeChat order, unless strictOrder is off', async () => {
+  it('rejects snsapi_userinfo parameters out of WeChat order, unless strictOrder is off', async () => {
     const link = (base: string) =>
       `${base}/connect/oauth2/authorize?appid=${APPID}&redirect_uri=${encodeURIComponent(CALLBACK)}` +
       '&scope=snsapi_userinfo&response_type=code&state=S#wechat_redirect'
@@ -402,5 +397,166 @@ describe('GET /connect/oauth2/authorize: error pages', () => {
     expect(html).toContain('data-test="mock-hash-warning"')
     expect(html).toContain("location.hash !== '#wechat_redirect'")
     expect(authorizeUrl(mock.base)).toMatch(/#wechat_redirect$/)
+  })
+})
+
+/**
+ * state: documented as "a-zA-Z0-9 … 最多128字节", but WeChat only enforces the length: percent-
+ * encoded, non-alphanumeric states come back unchanged, and only a state past 128 bytes shows
+ * "state参数过长".
+ * @see https://developers.weixin.qq.com/doc/service/guide/h5/auth.html (the documented rule)
+ * @see https://developers.weixin.qq.com/community/develop/doc/000a223bf048d8aa0c6a3948d5c800 (echoed)
+ * @see https://github.com/Jeff-Tian/keycloak-services-social-weixin/issues/37 (too long)
+ */
+describe('GET /connect/oauth2/authorize: state', () => {
+  it('echoes a non-alphanumeric state unchanged, as WeChat does (only past 128 bytes is it refused)', async () => {
+    const mock = await startMock()
+    for (const state of [
+      randomUUID(),
+      randomBytes(24).toString('base64url'),
+      'returnTo=/orders?id=1&tab=2',
+      '{"a":1,"b":2}',
+      '状态 ✓',
+    ]) {
+      const url = location(await authorize(mock, { scope: 'snsapi_base', state }))
+      expect(url.searchParams.get('state')).toBe(state)
+    }
+  })
+
+  it('counts the 128-byte limit in UTF-8 bytes, not characters', async () => {
+    const mock = await startMock()
+    const fits = '中'.repeat(42) // 126 bytes
+    expect(
+      location(await authorize(mock, { scope: 'snsapi_base', state: fits })).searchParams.get(
+        'state',
+      ),
+    ).toBe(fits)
+    const html = await (
+      await authorize(mock, { scope: 'snsapi_base', state: '中'.repeat(43) })
+    ).text()
+    expect(errorOf(html)).toEqual({ errcode: '', key: 'state-too-long' })
+  })
+
+  it('refuses a state outside [A-Za-z0-9] with strictState, the documented rule', async () => {
+    const mock = await startMock({ strictState: true })
+    const html = await (await authorize(mock, { scope: 'snsapi_base', state: randomUUID() })).text()
+    expect(errorOf(html)).toEqual({ errcode: '', key: 'state-invalid' })
+    const { calls } = (await mock.read('/__mock/calls')).body
+    expect(calls[0].errcode).toBeUndefined()
+    location(await authorize(mock, { scope: 'snsapi_base', state: 'abcXYZ09' }))
+  })
+})
+
+/**
+ * "微信会对授权链接做正则强匹配校验，如果链接的参数顺序不对，授权页面将无法正常访问": in practice a
+ * snsapi_userinfo link with scope before response_type fails with "Scope 参数错误或没有 Scope 权限",
+ * while the same link with snsapi_base works.
+ * @see https://developers.weixin.qq.com/doc/service/guide/h5/auth.html
+ * @see https://blog.csdn.net/yiluoAK_47/article/details/48249979
+ */
+describe('GET /connect/oauth2/authorize: parameter order', () => {
+  /** scope before response_type, as in the documented failure. */
+  const outOfOrder = (base: string, scope: string) =>
+    `${base}/connect/oauth2/authorize?appid=${APPID}&redirect_uri=${encodeURIComponent(CALLBACK)}` +
+    `&scope=${scope}&response_type=code&state=S#wechat_redirect`
+
+  it('accepts a snsapi_base link with its parameters out of order, as WeChat does', async () => {
+    const mock = await startMock()
+    const url = location(await fetch(outOfOrder(mock.base, 'snsapi_base'), { redirect: 'manual' }))
+    expect(url.searchParams.get('code')).toMatch(/^[A-Za-z0-9]{32}$/)
+  })
+
+  it('refuses a snsapi_userinfo link out of order with "Scope 参数错误或没有 Scope 权限"', async () => {
+    const mock = await startMock()
+    const html = await (
+      await fetch(outOfOrder(mock.base, 'snsapi_userinfo'), { redirect: 'manual' })
+    ).text()
+    expect(errorOf(html)).toEqual({ errcode: '', key: 'param-order' })
+  })
+
+  it('refuses both scopes out of order with orderCheck "all" (or strictOrder: true)', async () => {
+    for (const options of [{ orderCheck: 'all' as const }, { strictOrder: true }]) {
+      const mock = await startMock(options)
+      const html = await (
+        await fetch(outOfOrder(mock.base, 'snsapi_base'), { redirect: 'manual' })
+      ).text()
+      expect(errorOf(html)?.key).toBe('param-order')
+    }
+  })
+
+  it('checks no order with orderCheck "off"', async () => {
+    const mock = await startMock({ orderCheck: 'off' })
+    const page = await (
+      await fetch(outOfOrder(mock.base, 'snsapi_userinfo'), { redirect: 'manual' })
+    ).text()
+    expect(page).toContain('data-test="mock-consent"')
+  })
+})
+
+/**
+ * 网页授权域名: a domain (or domain/path) with no IP or port for an official account, and 10003
+ * "redirect_uri不支持带端口号" for a redirect_uri with a port; a test account (测试号) takes
+ * `127.0.0.1:8080` and LAN `ip:port`.
+ * @see https://developers.weixin.qq.com/doc/oplatform/developers/troubleshooting/auth.html
+ * @see https://cloud.tencent.com/developer/article/2005981 (the console's domain rules)
+ * @see https://blog.csdn.net/yujianping_123/article/details/52233841 (test account ip:port)
+ */
+describe('GET /connect/oauth2/authorize: official accounts and web-auth domains', () => {
+  const OFFICIAL = {
+    appid: 'wxofficial00000001',
+    secret: 'official-secret',
+    domains: ['h5.example.test', 'www.example.test/h5'],
+    officialAccount: true,
+  }
+
+  it('answers 10003 "redirect_uri不支持带端口号" to an official account whose redirect_uri has a port', async () => {
+    const mock = await startMock({ apps: [OFFICIAL] })
+    const html = await (
+      await authorize(mock, {
+        appid: OFFICIAL.appid,
+        redirect_uri: 'https://h5.example.test:8443/cb',
+        scope: 'snsapi_base',
+      })
+    ).text()
+    expect(errorOf(html)).toEqual({ errcode: '10003', key: 'redirect-uri-port' })
+    expect(html).toContain('redirect_uri域名与后台配置不一致，错误码:10003')
+    expect(html).toContain('redirect_uri不支持带端口号')
+    const ok = location(
+      await authorize(mock, {
+        appid: OFFICIAL.appid,
+        redirect_uri: 'https://h5.example.test/cb',
+        scope: 'snsapi_base',
+      }),
+    )
+    expect(ok.host).toBe('h5.example.test')
+  })
+
+  it('lets a test account (the default app) use ports and IPs', async () => {
+    const mock = await startMock({
+      apps: [{ ...DEFAULT_APP, domains: ['192.168.1.20:8080', '127.0.0.1:5173'] }],
+    })
+    const url = location(
+      await authorize(mock, { redirect_uri: 'http://192.168.1.20:8080/cb', scope: 'snsapi_base' }),
+    )
+    expect(url.host).toBe('192.168.1.20:8080')
+  })
+
+  it('takes a domain entry with a path, and allows that path and below only', async () => {
+    const mock = await startMock({ apps: [OFFICIAL] })
+    const link = (redirect_uri: string) =>
+      authorize(mock, { appid: OFFICIAL.appid, redirect_uri, scope: 'snsapi_base' })
+    for (const uri of [
+      'https://www.example.test/h5',
+      'https://www.example.test/h5/',
+      'https://www.example.test/h5/orders?id=1#/a',
+    ]) {
+      expect(location(await link(uri)).searchParams.has('code')).toBe(true)
+    }
+    for (const uri of ['https://www.example.test/', 'https://www.example.test/h5x']) {
+      expect(errorOf(await (await link(uri)).text())).toEqual({
+        errcode: '10003',
+        key: 'redirect-uri-domain',
+      })
+    }
   })
 })

@@ -59,7 +59,10 @@ describe('GET /cgi-bin/token', () => {
     const dead = await ticket(mock, first)
     expectErrcode(dead, 40001)
     expect(dead.contentType).toBe(JSON_TYPE)
-    expect(dead.body.errmsg).toMatch(/^invalid credential, access_token is invalid or not latest/)
+    // cgi-bin's 40001 carries the getStableAccessToken hint (current commErrCode wording).
+    expect(dead.body.errmsg).toMatch(
+      /^invalid credential, access_token is invalid or not latest, could get access_token by getStableAccessToken/,
+    )
     expect((await ticket(mock, second)).body.errcode).toBe(0)
   })
 
@@ -285,11 +288,27 @@ describe('GET /cgi-bin/ticket/getticket', () => {
     expect((await ticket(mock, fresh)).body.ticket).not.toBe(answer.body.ticket)
   })
 
-  it('answers 40014 for an unknown-looking token, 41001 without one, 40097 for other types', async () => {
+  // The card api_ticket: GET cgi-bin/ticket/getticket?access_token=…&type=wx_card answers
+  // {"errcode":0,"errmsg":"ok","ticket":"…","expires_in":7200}; it is not the jsapi_ticket.
+  // @see https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/JS-SDK.html (微信卡券, 获取api_ticket)
+  it('hands out the card api_ticket for type=wx_card, a documented type, separate from the jsapi_ticket', async () => {
+    const mock = await startMock()
+    const global = (await token(mock)).body.access_token
+    const card = await ticket(mock, global, 'wx_card')
+    expect(card.contentType).toBe(JSON_TYPE)
+    expect(Object.keys(card.body)).toEqual(['errcode', 'errmsg', 'ticket', 'expires_in'])
+    expect(card.body).toMatchObject({ errcode: 0, errmsg: 'ok', expires_in: 7200 })
+    const jsapi = await ticket(mock, global, 'jsapi')
+    expect(jsapi.body.ticket).not.toBe(card.body.ticket)
+    expect((await ticket(mock, global, 'wx_card')).body.ticket).toBe(card.body.ticket)
+  })
+
+  it('answers 40014 for an unknown-looking token, 41001 without one, 40097 for an undocumented type', async () => {
     const mock = await startMock()
     expectErrcode(await ticket(mock, 'garbage'), 40014)
     expectErrcode(await mock.api('/cgi-bin/ticket/getticket', { type: 'jsapi' }), 41001)
     const global = (await token(mock)).body.access_token
-    expectErrcode(await ticket(mock, global, 'wx_card'), 40097)
+    expectErrcode(await ticket(mock, global, 'wx_coupon'), 40097)
+    expectErrcode(await mock.api('/cgi-bin/ticket/getticket', { access_token: global }), 40097)
   })
 })

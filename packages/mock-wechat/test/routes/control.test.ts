@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_APP, PERSONA_IDS } from '../../src/index.js'
+import { DEFAULT_APP, PERSONA_IDS, openidFor } from '../../src/index.js'
 import {
   APPID,
   RID_SUFFIX,
@@ -347,6 +347,20 @@ describe('GET /__mock', () => {
     expect(url.searchParams.get('appid')).toBe(APPID)
   })
 
+  it('shows the namespace chosen with ?namespace= and posts its forms there', async () => {
+    const mock = await startMock({
+      apps: [
+        DEFAULT_APP,
+        { appid: 'wxsuitea000000001', secret: 'a', domains: [], namespace: 'suite-a' },
+      ],
+    })
+    const html = await (await mock.fetch('/__mock', { namespace: 'suite-a' })).text()
+    expect(html).toContain('data-endpoint="/__mock/consent?namespace=suite-a"')
+    expect(html).toMatch(
+      /data-test="mock-namespaces">命名空间 <a href="\/__mock\?namespace=default">default<\/a> · <strong>suite-a<\/strong>/,
+    )
+  })
+
   it('redirects / to the control page', async () => {
     const mock = await startMock()
     const response = await mock.fetch('/')
@@ -378,5 +392,195 @@ describe('errmsg format', () => {
     expect(answer.body.errmsg).toMatch(/^invalid code rid: [0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}$/)
     const again = await exchange(mock, 'nope')
     expect(again.body.errmsg).not.toBe(answer.body.errmsg) // a fresh rid per answer
+  })
+})
+
+describe('DELETE /__mock/fail', () => {
+  it('clears every queued failure', async () => {
+    const mock = await startMock()
+    await mock.control('/__mock/fail', { endpoint: 'sns/auth', mode: 'garbage', times: 3 })
+    await mock.control('/__mock/fail', { endpoint: 'cgi-bin/token', mode: 'http500' })
+    const cleared = await mock.remove('/__mock/fail')
+    expect(cleared.body).toEqual({ cleared: 2, pending: [] })
+    expect((await mock.read('/__mock/state')).body.faults).toEqual([])
+  })
+
+  it('clears the failures of one endpoint only', async () => {
+    const mock = await startMock()
+    await mock.control('/__mock/fail', { endpoint: 'sns/auth', mode: 'garbage' })
+    await mock.control('/__mock/fail', { endpoint: 'cgi-bin/token', mode: 'http500' })
+    const cleared = await mock.remove('/__mock/fail', { endpoint: 'sns/auth' })
+    expect(cleared.body.cleared).toBe(1)
+    expect(cleared.body.pending).toEqual([{ endpoint: 'cgi-bin/token', mode: 'http500', times: 1 }])
+    const token = await mock.api('/cgi-bin/token', {
+      grant_type: 'client_credential',
+      appid: APPID,
+      secret: SECRET,
+    })
+    expect(token.status).toBe(500)
+  })
+
+  it('rejects an unknown endpoint or field with 400 and clears nothing', async () => {
+    const mock = await startMock()
+    await mock.control('/__mock/fail', { endpoint: 'sns/auth', mode: 'garbage' })
+    expect((await mock.remove('/__mock/fail', { endpoint: 'sns/nope' })).status).toBe(400)
+    expect((await mock.remove('/__mock/fail', { endpont: 'sns/auth' })).status).toBe(400)
+    expect((await mock.read('/__mock/state')).body.faults).toHaveLength(1)
+  })
+})
+
+describe('POST /__mock/fail: appid and openid filters', () => {
+  const OTHER = { appid: 'wx2222222222222222', secret: 'other', domains: ['127.0.0.1:5173'] }
+
+  it('fails only the calls of the given appid', async () => {
+    const mock = await startMock({ apps: [DEFAULT_APP, OTHER] })
+    const queued = await mock.control('/__mock/fail', {
+      endpoint: 'cgi-bin/token',
+      mode: 'errcode',
+      errcode: -1,
+      appid: OTHER.appid,
+    })
+    expect(queued.body.queued).toMatchObject({ appid: OTHER.appid })
+    const token = (appid: string, secret: string) =>
+      mock.api('/cgi-bin/token', { grant_type: 'client_credential', appid, secret })
+    expect((await token(APPID, SECRET)).body.access_token).toBeTruthy()
+    expectErrcode(await token(OTHER.appid, OTHER.secret), -1)
+  })
+
+  it('fails only the calls about the given openid (named, or behind the code or token)', async () => {
+    const mock = await startMock()
+    await mock.control('/__mock/fail', {
+      endpoint: 'sns/oauth2/access_token',
+      mode: 'errcode',
+      errcode: -1,
+      openid: openidFor('emoji', APPID),
+    })
+    const alice = await exchange(mock, await codeFor(mock, 'alice'))
+    expect(alice.body.openid).toBe(openidFor('alice', APPID))
+    expectErrcode(await exchange(mock, await codeFor(mock, 'emoji')), -1)
+
+    await mock.control('/__mock/fail', {
+      endpoint: 'sns/userinfo',
+      mode: 'garbage',
+      openid: openidFor('alice', APPID),
+    })
+    const emoji = await exchange(mock, await codeFor(mock, 'emoji'))
+    const info = await mock.api('/sns/userinfo', {
+      access_token: emoji.body.access_token,
+      openid: emoji.body.openid,
+    })
+    expect(info.body.nickname).toBeTruthy()
+    const garbage = await mock.api('/sns/userinfo', {
+      access_token: alice.body.access_token,
+      openid: alice.body.openid,
+    })
+    expect(garbage.body).toBeUndefined()
+  })
+})
+
+describe('POST /__mock/latency: rules per endpoint, appid and openid', () => {
+  it('delays only the calls a rule selects, the most specific rule winning', async () => {
+    const mock = await startMock()
+    const set = await mock.control('/__mock/latency', { ms: 200, endpoint: 'sns/auth' })
+    expect(set.body).toEqual({
+      latencyMs: 0,
+      rule: { endpoint: 'sns/auth', ms: 200 },
+      rules: [{ endpoint: 'sns/auth', ms: 200 }],
+    })
+    const openid = openidFor('alice', APPID)
+    await mock.control('/__mock/latency', { ms: 0, endpoint: 'sns/auth', openid })
+    const timed = async (params: Record<string, string>) => {
+      const started = Date.now()
+      await mock.api('/sns/auth', params)
+      return Date.now() - started
+    }
+    expect(await timed({ access_token: 'x', openid: 'o-someone-else' })).toBeGreaterThanOrEqual(190)
+    expect(await timed({ access_token: 'x', openid })).toBeLessThan(150)
+    const started = Date.now()
+    await mock.api('/sns/userinfo', { access_token: 'x', openid: 'y' })
+    expect(Date.now() - started).toBeLessThan(150)
+  })
+
+  it('rejects an unknown endpoint with 400', async () => {
+    const mock = await startMock()
+    expect((await mock.control('/__mock/latency', { ms: 5, endpoint: 'sns/x' })).status).toBe(400)
+    expect((await mock.read('/__mock/state')).body.latencyRules).toEqual([])
+  })
+})
+
+describe('DELETE /__mock/latency', () => {
+  it('clears the default delay and every rule', async () => {
+    const mock = await startMock()
+    await mock.control('/__mock/latency', { ms: 50 })
+    await mock.control('/__mock/latency', { ms: 80, appid: APPID })
+    expect((await mock.remove('/__mock/latency')).body).toEqual({ latencyMs: 0, rules: [] })
+    const state = (await mock.read('/__mock/state')).body
+    expect(state).toMatchObject({ latencyMs: 0, latencyRules: [] })
+  })
+})
+
+describe('POST /__mock/reset: one piece at a time', () => {
+  it('resets only the clock with {"parts":["clock"]}', async () => {
+    const mock = await startMock()
+    const code = await codeFor(mock, 'emoji')
+    await mock.control('/__mock/consent', { action: 'deny' })
+    await advance(mock, 100)
+    const reset = await mock.control('/__mock/reset', { parts: ['clock'] })
+    expect(reset.body).toMatchObject({ reset: true, parts: ['clock'], clock: { offsetSeconds: 0 } })
+    expect(reset.body.consent.action).toBe('deny')
+    expect((await exchange(mock, code)).body.access_token).toBeTruthy()
+  })
+
+  it('resets only consent with {"parts":["consent"]}', async () => {
+    const mock = await startMock()
+    await mock.control('/__mock/consent', { action: 'allow', persona: 'emoji' })
+    await advance(mock, 100)
+    const reset = await mock.control('/__mock/reset', { parts: ['consent'] })
+    expect(reset.body.consent).toEqual({ action: 'page', persona: 'alice', denyMode: 'none' })
+    expect(reset.body.clock.offsetSeconds).toBe(100)
+  })
+
+  it('resets only the rate limits and daily quotas with {"parts":["rateLimits"]}', async () => {
+    const mock = await startMock({ authorizeRateLimitPerMinute: 1, tokenDailyQuota: 1 })
+    const token = () =>
+      mock.api('/cgi-bin/token', { grant_type: 'client_credential', appid: APPID, secret: SECRET })
+    const first = (await token()).body.access_token
+    expectErrcode(await token(), 45009)
+    location(await authorize(mock, { scope: 'snsapi_base' }))
+    expect(errorOf(await (await authorize(mock, { scope: 'snsapi_base' })).text())?.errcode).toBe(
+      '10009',
+    )
+    await mock.control('/__mock/reset', { parts: ['rateLimits'] })
+    location(await authorize(mock, { scope: 'snsapi_base' }))
+    expect((await token()).body.access_token).toBeTruthy()
+    const ticket = await mock.api('/cgi-bin/ticket/getticket', {
+      access_token: first,
+      type: 'jsapi',
+    })
+    expect(ticket.body.errcode).toBe(0) // tokens kept
+  })
+
+  it('forgets only codes and tokens with {"parts":["tokens"]}', async () => {
+    const mock = await startMock()
+    const code = await codeFor(mock, 'alice')
+    await mock.control('/__mock/latency', { ms: 1 })
+    await mock.control('/__mock/reset', { parts: ['tokens'] })
+    expectErrcode(await exchange(mock, code), 40029)
+    const state = (await mock.read('/__mock/state')).body
+    expect(state.latencyMs).toBe(1)
+    expect(state.consent.action).toBe('allow')
+    expect((await mock.read('/__mock/calls')).body.calls.length).toBeGreaterThan(0)
+  })
+
+  it.each([
+    [{ parts: [] }],
+    [{ parts: ['everything'] }],
+    [{ parts: ['clock', 'clock'] }],
+    [{ x: 1 }],
+  ])('rejects %j with 400 and resets nothing', async (body) => {
+    const mock = await startMock()
+    await advance(mock, 5)
+    expect((await mock.control('/__mock/reset', body)).status).toBe(400)
+    expect((await mock.read('/__mock/clock')).body.offsetSeconds).toBe(5)
   })
 })

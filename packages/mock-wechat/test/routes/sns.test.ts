@@ -258,7 +258,7 @@ describe('GET /sns/userinfo', () => {
     })
     const avatar = await fetch(info.body.headimgurl)
     expect(avatar.status).toBe(200)
-    expect(avatar.headers.get('content-type')).toBe('image/svg+xml')
+    expect(avatar.headers.get('content-type')).toBe('image/jpeg')
   })
 
   it('keeps an emoji and CJK nickname intact', async () => {
@@ -306,6 +306,31 @@ describe('GET /sns/userinfo', () => {
     expectErrcode(await userinfo(mock, login.access_token, other.openid), 40003)
     await advance(mock, 7200)
     expectErrcode(await userinfo(mock, login.access_token, login.openid), 42001)
+  })
+
+  // The getStableAccessToken hint belongs to the global token's 40001; the web-auth endpoints say
+  // "invalid credential, access_token is invalid or not latest".
+  // @see https://developers.weixin.qq.com/community/personal/oCJUsw2yQ0PXI2uyM5dKslDM_FuE/answer
+  // @see https://developers.weixin.qq.com/doc/channels/API/basics/commErrCode.html (the hint, for cgi-bin)
+  it('words 40001 on /sns/* for web tokens, without the global-token (getStableAccessToken) hint', async () => {
+    const mock = await startMock()
+    const login = await loginAs(mock, 'alice')
+    for (const answer of [
+      await userinfo(mock, 'not-a-token', login.openid),
+      await snsAuth(mock, 'not-a-token', login.openid),
+    ]) {
+      expectErrcode(answer, 40001)
+      expect(answer.body.errmsg).toMatch(
+        /^invalid credential, access_token is invalid or not latest rid: [0-9a-f-]{26}$/,
+      )
+    }
+    await mock.control('/__mock/fail', {
+      endpoint: 'sns/userinfo',
+      mode: 'errcode',
+      errcode: 40001,
+    })
+    const injected = await userinfo(mock, login.access_token, login.openid)
+    expect(injected.body.errmsg).not.toContain('getStableAccessToken')
   })
 
   it('answers 41001 without access_token and 41009 without openid', async () => {
