@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { WechatAuth } from './decorator.js'
 import { installErrorHandlers } from './errors/error-handler.js'
-import { createAuthHooks } from './http/auth-hooks.js'
+import { createAuthHooks, type SessionView } from './http/auth-hooks.js'
 import { createCookieJar } from './http/cookies.js'
 import { createLogin } from './login/index.js'
 import { createTokenVault } from './login/token-vault.js'
@@ -19,6 +19,7 @@ import jssdkRoutes from './routes/jssdk.js'
 import meRoutes from './routes/me.js'
 import subscriptionRoutes from './routes/subscription.js'
 import { openStores } from './stores/index.js'
+import type { SessionCache } from './stores/memory/session-cache.js'
 import type { PluginContext } from './context.js'
 import { createWechat } from './wechat-client.js'
 import './augment.js'
@@ -37,8 +38,13 @@ async function wechatAuth(app: FastifyInstance, options: WechatAuthOptions): Pro
       vault: createTokenVault(settings.cookieSecret),
       now: settings.now,
     })
-    const jar = await createCookieJar(app, settings)
-    const hooks = createAuthHooks(login, jar, settings.now)
+    const jar = createCookieJar(settings)
+    const hooks = createAuthHooks({
+      login,
+      jar,
+      now: settings.now,
+      cache: stores.sessionCache as SessionCache<SessionView> | null,
+    })
     const ctx: PluginContext = { settings, wechat, stores, login, jar, hooks }
 
     app.decorateRequest('wechatSession', null)
@@ -66,10 +72,6 @@ async function wechatAuth(app: FastifyInstance, options: WechatAuthOptions): Pro
           ...(stores.redis
             ? { redis: stores.redis.client, nameSpace: `${settings.redisKeyPrefix}rl:` }
             : {}),
-        })
-        // Every answer here depends on who asks: never cached by a browser or a proxy.
-        api.addHook('onRequest', async (_request, reply) => {
-          reply.header('cache-control', 'no-store')
         })
         await api.register(authRoutes, { prefix: '/auth', ctx })
         await api.register(meRoutes, { prefix: '/me', ctx })

@@ -7,6 +7,8 @@
  * 3. neither → 401 AUTH_REQUIRED.
  * `requireUser` sets `request.wechatSession` and `request.wechatUser`; `requireProfile` also wants a
  * stored profile and no snapshot guest. Resolution runs once per request, however many hooks ask.
+ * In embedded mode a verified cookie's view comes from the one session cache
+ * (stores/memory/session-cache.ts).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import {
@@ -14,12 +16,14 @@ import {
   CODE_PATTERN,
   STATE_HEADER,
   STATE_PATTERN,
+  type SessionInfo,
   type WechatUser,
 } from '@wxauth/shared'
 import { ApiError } from '../errors/api-error.js'
 import type { AuthContext, Login } from '../login/index.js'
 import { stateMismatch, statesMatch } from '../login/state.js'
-import { toWechatUser } from '../routes/dto.js'
+import { toSessionInfo, toWechatUser } from '../routes/dto.js'
+import type { SessionCache } from '../stores/memory/session-cache.js'
 import { sessionKey } from '../util/ids.js'
 import type { CookieJar } from './cookies.js'
 import type { WechatSession } from './request-types.js'
@@ -33,19 +37,27 @@ export interface Credentials {
 /** A preHandler hook. */
 export type AuthHook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>
 
+/** A session as the routes see it, built once per session (and cached with it in embedded mode). */
+export interface SessionView {
+  auth: AuthContext
+  session: Readonly<WechatSession>
+  user: Readonly<WechatUser> | null
+  info: Readonly<SessionInfo>
+}
+
 export interface AuthHooks {
   requireUser: AuthHook
   requireProfile: AuthHook
   /** requireUser, and not a snapshot guest (who has only a virtual openid WeChat does not know). */
   requireWechatIdentity: AuthHook
   /** The signed-in state of a request after one of the hooks ran (throws if none ran). */
-  contextOf(request: FastifyRequest): AuthContext
+  viewOf(request: FastifyRequest): SessionView
   /** Resolve a request's session with explicit credentials (the header path and the body path). */
   resolve(
     request: FastifyRequest,
     reply: FastifyReply,
     credentials: Credentials,
-  ): Promise<AuthContext>
+  ): Promise<SessionView>
 }
 
 function header(request: FastifyRequest, name: string): string | undefined {
@@ -53,39 +65,65 @@ function header(request: FastifyRequest, name: string): string | undefined {
   return Array.isArray(value) ? value.join(',') : value
 }
 
-/** What a business route sees of the session. */
-function toWechatSession(auth: AuthContext): WechatSession {
-  const { session } = auth
+/** The routes' view of a session: frozen, as it may be shared by many requests. */
+function viewOf(auth: AuthContext): SessionView {
+  const { session, user } = auth
   return {
-    openid: session.openid,
-    unionid: session.unionid,
-    userId: session.userId,
-    scope: session.scope,
-    snapshot: session.snapshot,
-    expiresAt: new Date(session.expiresAt),
+    auth,
+    session: Object.freeze({
+      openid: session.openid,
+      unionid: session.unionid,
+      userId: session.userId,
+      scope: session.scope,
+      snapshot: session.snapshot,
+      expiresAt: new Date(session.expiresAt),
+    }),
+    user: user === null || session.snapshot ? null : Object.freeze(toWechatUser(user)),
+    info: Object.freeze(toSessionInfo(session)),
   }
 }
 
-/** Build the hooks over the login and the cookie jar. */
-export function createAuthHooks(login: Login, jar: CookieJar, now: () => number): AuthHooks {
-  const contexts = new WeakMap<FastifyRequest, AuthContext>()
+export interface AuthHooksDeps {
+  login: Login
+  jar: CookieJar
+  now: () => number
+  /** Embedded mode's session cache, else null. */
+  cache: SessionCache<SessionView> | null
+}
 
-  function settle(request: FastifyRequest, auth: AuthContext): AuthContext {
-    contexts.set(request, auth)
-    request.wechatSession = toWechatSession(auth)
-    const user: WechatUser | null =
-      auth.user === null || auth.session.snapshot ? null : toWechatUser(auth.user)
-    request.wechatUser = user
-    return auth
+/** Build the hooks over the login and the cookie jar. */
+export function createAuthHooks({ login, jar, now, cache }: AuthHooksDeps): AuthHooks {
+  const views = new WeakMap<FastifyRequest, SessionView>()
+
+  function settle(request: FastifyRequest, view: SessionView): SessionView {
+    views.set(request, view)
+    request.wechatSession = view.session
+    request.wechatUser = view.user
+    return view
+  }
+
+  /** The live session the request's cookie names, or null. */
+  async function currentView(request: FastifyRequest): Promise<SessionView | null> {
+    const raw = jar.rawSession(request)
+    if (raw === undefined) return null
+    const hit = cache?.get(raw)
+    if (hit !== undefined) return hit.value.auth.session.expiresAt > now() ? hit.value : null
+    const key = jar.verifySession(raw)
+    if (key === null) return null
+    const mark = cache?.mark() ?? 0
+    const auth = await login.sessions.load(key)
+    if (auth === null) return null
+    const view = viewOf(auth)
+    cache?.set(raw, { idHash: auth.session.idHash, userId: auth.session.userId, value: view }, mark)
+    return view
   }
 
   async function resolve(
     request: FastifyRequest,
     reply: FastifyReply,
     { code, state }: Credentials,
-  ): Promise<AuthContext> {
-    const key = jar.readSession(request)
-    const current = key === null ? null : await login.sessions.load(key)
+  ): Promise<SessionView> {
+    const current = await currentView(request)
 
     if (code === undefined) {
       if (current === null) {
@@ -94,8 +132,9 @@ export function createAuthHooks(login: Login, jar: CookieJar, now: () => number)
       }
       return settle(request, current)
     }
-    if (!CODE_PATTERN.test(code))
+    if (!CODE_PATTERN.test(code)) {
       throw new ApiError('VALIDATION_ERROR', 'The WeChat code is malformed')
+    }
     if (state === undefined) {
       throw new ApiError('VALIDATION_ERROR', 'A WeChat code must come with its state')
     }
@@ -105,11 +144,11 @@ export function createAuthHooks(login: Login, jar: CookieJar, now: () => number)
     if (current !== null) {
       // A code that already produced this very session changes nothing: no state needed, no call.
       const known = await login.cachedOutcome(code)
-      if (known?.ok && known.sessionId === current.sessionId) return settle(request, current)
+      if (known?.ok && known.sessionId === current.auth.sessionId) return settle(request, current)
     }
     const expected = jar.readState(request)
     if (expected === null || !statesMatch(expected, state)) throw stateMismatch()
-    const outcome = await login.exchangeOnce(code, state, current, request.log)
+    const outcome = await login.exchangeOnce(code, state, current?.auth ?? null, request.log)
     if (!outcome.ok) throw new ApiError(outcome.code, outcome.message)
     const next = await login.sessions.load(sessionKey(outcome.sessionId))
     if (next === null) {
@@ -120,11 +159,11 @@ export function createAuthHooks(login: Login, jar: CookieJar, now: () => number)
     }
     jar.setSession(reply, next.sessionId, next.session.expiresAt, now())
     jar.clearState(reply)
-    return settle(request, next)
+    return settle(request, viewOf(next))
   }
 
   async function requireUser(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    if (contexts.has(request)) return
+    if (views.has(request)) return
     // Whatever a protected route answers depends on who asks: never cached by a browser or a proxy.
     reply.header('cache-control', 'no-store')
     await resolve(request, reply, {
@@ -145,10 +184,10 @@ export function createAuthHooks(login: Login, jar: CookieJar, now: () => number)
       await requireWechatIdentity(request, reply)
       if (request.wechatUser === null) throw new ApiError('SCOPE_UPGRADE_REQUIRED')
     },
-    contextOf(request) {
-      const auth = contexts.get(request)
-      if (auth === undefined) throw new Error('no auth hook ran for this request')
-      return auth
+    viewOf(request) {
+      const view = views.get(request)
+      if (view === undefined) throw new Error('no auth hook ran for this request')
+      return view
     },
     resolve,
   }

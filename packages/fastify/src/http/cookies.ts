@@ -1,12 +1,14 @@
 /**
- * The two cookies the login sets, signed (HMAC-SHA256) with `cookieSecret` by a signer of its own, so
- * an app's own @fastify/cookie secret, if it has one, plays no part:
+ * The two cookies the login sets, signed (HMAC-SHA256) with `cookieSecret`:
  * - `wxauth_sid`: the session id (43 url-safe characters). httpOnly, SameSite=Lax, Secure on https.
  * - `wxauth_state`: the OAuth state of the login in progress, 10 minutes.
- * Cookies are parsed by @fastify/cookie: registered here unless the app already has it.
+ * Read from the `Cookie` header only where the login needs them (the `cookie` package parses it),
+ * so the plugin adds no hook to the app's other requests and needs no cookie plugin; an app's own
+ * @fastify/cookie, if any, works beside it unchanged.
  */
-import fastifyCookie, { type CookieSerializeOptions } from '@fastify/cookie'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { parseCookie, stringifySetCookie, type SerializeOptions } from 'cookie'
+import { signerFactory } from '@fastify/cookie'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { STATE_PATTERN } from '@wxauth/shared'
 import type { Settings } from '../options.js'
 import { sessionKey, type SessionKey } from '../util/ids.js'
@@ -20,6 +22,10 @@ const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{43}$/
 const MAX_SIGNED_LENGTH = 512
 
 export interface CookieJar {
+  /** The session cookie as sent (signed, not yet verified), if any. */
+  rawSession(request: FastifyRequest): string | undefined
+  /** The session id (and its hash) of a signed cookie value, or null when the signature fails. */
+  verifySession(raw: string): SessionKey | null
   /** The session id (and its hash) from a validly signed cookie, or null. */
   readSession(request: FastifyRequest): SessionKey | null
   /** Did the request carry a session cookie at all (valid or not)? */
@@ -31,51 +37,67 @@ export interface CookieJar {
   clearState(reply: FastifyReply): void
 }
 
-/** Make sure `app` parses cookies, and build the jar. */
-export async function createCookieJar(
-  app: FastifyInstance,
-  settings: Settings,
-): Promise<CookieJar> {
-  if (!app.hasRequestDecorator('cookies')) {
-    await app.register(fastifyCookie, { hook: 'onRequest' })
-  }
-  const signer = fastifyCookie.signerFactory(settings.cookieSecret)
-  const base: CookieSerializeOptions = {
+/** Build the jar for `settings`. */
+export function createCookieJar(settings: Settings): CookieJar {
+  const signer = signerFactory(settings.cookieSecret)
+  const base: SerializeOptions = {
     path: '/',
     httpOnly: true,
     sameSite: 'lax',
     secure: settings.secureCookies,
   }
+  const parsed = new WeakMap<FastifyRequest, Record<string, string | undefined>>()
 
-  function readSigned(request: FastifyRequest, name: string, pattern: RegExp): string | null {
-    const raw = request.cookies[name]
+  function cookies(request: FastifyRequest): Record<string, string | undefined> {
+    let found = parsed.get(request)
+    if (found === undefined) {
+      const header = request.headers.cookie
+      found = header ? parseCookie(header) : {}
+      parsed.set(request, found)
+    }
+    return found
+  }
+
+  function unsign(raw: string | undefined, pattern: RegExp): string | null {
     if (raw === undefined || raw.length > MAX_SIGNED_LENGTH) return null
     const result = signer.unsign(raw)
     if (!result.valid || result.value === null || !pattern.test(result.value)) return null
     return result.value
   }
 
+  const readSigned = (request: FastifyRequest, name: string, pattern: RegExp) =>
+    unsign(cookies(request)[name], pattern)
+
+  function verifySession(raw: string): SessionKey | null {
+    const id = unsign(raw, SESSION_ID_PATTERN)
+    return id === null ? null : sessionKey(id)
+  }
+
+  function set(reply: FastifyReply, name: string, value: string, options: SerializeOptions): void {
+    reply.header('set-cookie', stringifySetCookie({ name, value, ...base, ...options }))
+  }
+
+  const clear = (reply: FastifyReply, name: string) =>
+    set(reply, name, '', { expires: new Date(0), maxAge: 0 })
+
   return {
+    rawSession: (request) => cookies(request)[SESSION_COOKIE],
+    verifySession,
     readSession(request) {
-      const id = readSigned(request, SESSION_COOKIE, SESSION_ID_PATTERN)
-      return id === null ? null : sessionKey(id)
+      const raw = cookies(request)[SESSION_COOKIE]
+      return raw === undefined ? null : verifySession(raw)
     },
-    hasSessionCookie: (request) => request.cookies[SESSION_COOKIE] !== undefined,
+    hasSessionCookie: (request) => cookies(request)[SESSION_COOKIE] !== undefined,
     setSession(reply, sessionId, expiresAt, now) {
-      reply.setCookie(SESSION_COOKIE, signer.sign(sessionId), {
-        ...base,
+      set(reply, SESSION_COOKIE, signer.sign(sessionId), {
         maxAge: Math.max(0, Math.floor((expiresAt - now) / 1000)),
       })
     },
-    clearSession(reply) {
-      reply.clearCookie(SESSION_COOKIE, base)
-    },
+    clearSession: (reply) => clear(reply, SESSION_COOKIE),
     readState: (request) => readSigned(request, STATE_COOKIE, STATE_PATTERN),
     setState(reply, state) {
-      reply.setCookie(STATE_COOKIE, signer.sign(state), { ...base, maxAge: STATE_TTL_SECONDS })
+      set(reply, STATE_COOKIE, signer.sign(state), { maxAge: STATE_TTL_SECONDS })
     },
-    clearState(reply) {
-      reply.clearCookie(STATE_COOKIE, base)
-    },
+    clearState: (reply) => clear(reply, STATE_COOKIE),
   }
 }

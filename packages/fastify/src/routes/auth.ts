@@ -12,13 +12,16 @@ import {
 import Type from 'typebox'
 import type { PluginContext } from '../context.js'
 import { ApiError } from '../errors/api-error.js'
+import { noStore } from '../http/no-store.js'
 import { resolveReturnTo } from '../login/return-to.js'
 import { generateState } from '../login/state.js'
-import { toSessionInfo } from './dto.js'
 import { errorResponses } from './schemas.js'
 
 const authRoutes: FastifyPluginAsyncTypebox<{ ctx: PluginContext }> = async (app, { ctx }) => {
   const { settings, jar, hooks, wechat, stores } = ctx
+  // Every answer here is about this browser's login: never cached by a browser or a proxy. (The
+  // protected routes get the same header from requireUser.)
+  app.addHook('onRequest', noStore)
 
   app.get(
     '/authorize-url',
@@ -64,11 +67,8 @@ const authRoutes: FastifyPluginAsyncTypebox<{ ctx: PluginContext }> = async (app
       },
     },
     async (request, reply) => {
-      const auth = await hooks.resolve(request, reply, request.body)
-      return {
-        user: request.wechatUser,
-        session: toSessionInfo(auth.session),
-      }
+      const view = await hooks.resolve(request, reply, request.body)
+      return { user: view.user, session: view.info }
     },
   )
 

@@ -15,12 +15,15 @@ import { JssdkConfigQuerySchema, JssdkConfigResponseSchema } from '@wxauth/share
 import { signJssdkConfig } from '@wxauth/wechat'
 import type { PluginContext } from '../context.js'
 import { ApiError } from '../errors/api-error.js'
+import { noStore } from '../http/no-store.js'
 import { pageUrlProblem } from '../login/page-url.js'
 import { errorResponses } from './schemas.js'
 
 const jssdkRoutes: FastifyPluginAsyncTypebox<{ ctx: PluginContext }> = async (app, { ctx }) => {
   const { settings, wechat } = ctx
   const origin = new URL(settings.publicUrl).origin
+  // A fresh nonce and timestamp each time: never cached.
+  app.addHook('onRequest', noStore)
 
   app.get(
     '/config',

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { MeResponseSchema, RefreshResponseSchema } from '@wxauth/shared/schemas'
 import type { PluginContext } from '../context.js'
-import { toSessionInfo, toWechatUser } from './dto.js'
+import { toWechatUser } from './dto.js'
 import { AuthHeadersSchema, errorResponses, sessionSecurity } from './schemas.js'
 
 const meRoutes: FastifyPluginAsyncTypebox<{ ctx: PluginContext }> = async (app, { ctx }) => {
@@ -21,10 +21,10 @@ const meRoutes: FastifyPluginAsyncTypebox<{ ctx: PluginContext }> = async (app, 
         response: { 200: MeResponseSchema, ...errorResponses },
       },
     },
-    async (request) => ({
-      user: request.wechatUser,
-      session: toSessionInfo(hooks.contextOf(request).session),
-    }),
+    async (request) => {
+      const view = hooks.viewOf(request)
+      return { user: view.user, session: view.info }
+    },
   )
 
   app.post(
@@ -39,7 +39,7 @@ const meRoutes: FastifyPluginAsyncTypebox<{ ctx: PluginContext }> = async (app, 
       },
     },
     async (request) => {
-      const user = await login.refreshProfile(hooks.contextOf(request))
+      const user = await login.refreshProfile(hooks.viewOf(request).auth)
       return { user: toWechatUser(user) }
     },
   )

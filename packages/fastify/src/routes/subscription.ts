@@ -77,7 +77,7 @@ const subscriptionRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request) => {
-      const { session } = hooks.contextOf(request)
+      const { session } = hooks.viewOf(request).auth
       // requireWechatIdentity turned snapshot guests (the only sessions without an openid) away.
       const status = await followerStatus(session.appid, session.openid!)
       return toSubscriptionResponse(status, accountQrUrl)

@@ -40,6 +40,7 @@ export function createDistributedStores(
     mode: 'distributed',
     database,
     redis,
+    sessionCache: null,
     repositories: { users, sessions: createRedisSessionsStore(redis, users, { now }) },
     coordination: {
       codeOutcomes,

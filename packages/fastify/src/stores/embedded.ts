@@ -2,13 +2,15 @@
  * The embedded stores: one process. Users and sessions in the SQL database (a SQLite file by
  * default, which survives restarts; or PostgreSQL for a single instance); code outcomes, the
  * exchange coordinator, follower statuses and the WeChat token cache in process memory. Expired
- * sessions (already ignored by every lookup) are swept every 10 minutes.
+ * sessions (already ignored by every lookup) are swept every 10 minutes. On SQLite, session lookups
+ * go through the one session cache (memory/session-cache.ts).
  */
 import { sql } from 'kysely'
 import type { FastifyBaseLogger } from 'fastify'
 import { createMemoryTokenCache } from '@wxauth/wechat'
 import { createLocalCodeExchangeCoordinator } from './memory/code-exchange.js'
 import { createMemoryCodeOutcomeCache } from './memory/code-outcomes.js'
+import { withSessionCache } from './memory/session-cache.js'
 import { createMemorySubscriptionCache } from './memory/subscriptions.js'
 import { createSqlSessionsStore } from './sql/sessions.js'
 import { createSqlUsersStore } from './sql/users.js'
@@ -34,7 +36,11 @@ export function createEmbeddedStores(
   opts: { now: () => number; log: FastifyBaseLogger },
 ): Stores {
   const { now, log } = opts
-  const sessions = createSqlSessionsStore(database)
+  const inSql = { users: createSqlUsersStore(database), sessions: createSqlSessionsStore(database) }
+  // Only SQLite is ours alone (an exclusive lock): a PostgreSQL database may have other writers.
+  const cached = database.kind === 'sqlite' ? withSessionCache(inSql) : null
+  const repositories = cached?.repositories ?? inSql
+  const { sessions } = repositories
   if (database.kind === 'postgres') {
     log.warn(
       'PostgreSQL without redisUrl: code outcomes and the WeChat token cache stay in this process; run one instance, or set redisUrl to run several',
@@ -57,7 +63,8 @@ export function createEmbeddedStores(
     mode: database.kind === 'sqlite' ? 'embedded' : 'postgres',
     database,
     redis: null,
-    repositories: { users: createSqlUsersStore(database), sessions },
+    repositories,
+    sessionCache: cached?.cache ?? null,
     coordination: {
       codeOutcomes: createMemoryCodeOutcomeCache({ now }),
       codeExchange: createLocalCodeExchangeCoordinator(),

@@ -4,6 +4,7 @@
  * `distributed.ts` (PostgreSQL + Redis: N instances). `openStores` picks one from the options.
  */
 import type { Coordination } from './coordination.js'
+import type { SessionCache } from './memory/session-cache.js'
 import type { Repositories } from './repositories.js'
 import type { RedisConnection } from './redis/connection.js'
 import type { SqlDatabase } from './sql/database.js'
@@ -30,6 +31,8 @@ export interface Stores {
   database: SqlDatabase
   repositories: Repositories
   coordination: Coordination
+  /** The one session cache (memory/session-cache.ts): SQLite only, else null. */
+  sessionCache: SessionCache | null
   /** The Redis connection in distributed mode, else null. */
   redis: RedisConnection | null
   /** Each store's status (readiness); never throws. */

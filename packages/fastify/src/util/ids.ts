@@ -1,5 +1,5 @@
 /** Random identifiers, and the hashes stored or logged instead of secrets. */
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import { nanoid } from 'nanoid'
 
 /** A new session id: 43 url-safe characters (258 bits). Only its sha256 is ever stored. */
@@ -9,7 +9,8 @@ export function newSessionId(): string {
 
 /** sha256, hex. Session ids are stored and code outcomes are keyed by this. */
 export function sha256Hex(value: string): string {
-  return createHash('sha256').update(value).digest('hex')
+  // The one-shot form: no Hash object per call (the session lookup hashes on every request).
+  return hash('sha256', value, 'hex')
 }
 
 /** How a code appears in logs: the first 8 hex chars of its sha256, enough to correlate lines. */

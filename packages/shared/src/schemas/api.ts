@@ -25,6 +25,16 @@ export const WechatUserSchema = Type.Object(
 )
 export type WechatUser = Static<typeof WechatUserSchema>
 
+/**
+ * `WechatUser | null` as one nullable object (`type: ["object", "null"]`) rather than an `anyOf` of
+ * two: the same allowlist, and a serializer writes it directly instead of trying each branch.
+ */
+const { $id: _userId, ...userFields } = WechatUserSchema as typeof WechatUserSchema & { $id?: string }
+export const NullableWechatUserSchema = Type.Unsafe<WechatUser | null>({
+  ...userFields,
+  type: ['object', 'null'],
+})
+
 /** Facts about the current session. */
 export const SessionInfoSchema = Type.Object(
   {
@@ -42,7 +52,7 @@ export type SessionInfo = Static<typeof SessionInfoSchema>
  * a first `snsapi_base` login or a snapshot guest.
  */
 export const MeResponseSchema = Type.Object({
-  user: Type.Union([WechatUserSchema, Type.Null()]),
+  user: NullableWechatUserSchema,
   session: SessionInfoSchema,
 })
 export type MeResponse = Static<typeof MeResponseSchema>
