@@ -40,7 +40,12 @@ try {
   report.failed(failures)
   report.ratio('wxauth / the limit', rps.wxauth! / rps.limit!, 0.8, 'higher')
   report.ratio('wxauth / @fastify/session', rps.wxauth! / rps['fastify-session']!, 1, 'higher')
-  report.ratio('wxauth / @fastify/secure-session', rps.wxauth! / rps['secure-session']!, 1, 'higher')
+  report.ratio(
+    'wxauth / @fastify/secure-session',
+    rps.wxauth! / rps['secure-session']!,
+    1,
+    'higher',
+  )
   report.print()
 } finally {
   await stopServers()

@@ -1,5 +1,5 @@
 /**
- * `pnpm --filter @wxauth/bff bench` (after me.bench.ts): what distributed mode costs and what it buys.
+ * What distributed mode costs and what it buys (after me.bench.ts and login.bench.ts).
  *
  * 1. Authenticated `GET /api/me` req/s with the Redis + PostgreSQL stores vs the embedded store (the
  *    SQLite file), same settings, one BFF process each, alternating autocannon passes over loopback.
@@ -15,112 +15,15 @@
  * BENCH_SECONDS (per GET /api/me pass, default 5), BENCH_CONNECTIONS (50), BENCH_LOGINS (per login
  * run, default 240) and BENCH_LOGIN_CONCURRENCY (24).
  */
-import { fork, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import autocannon from 'autocannon'
 import {
   availableServices,
   startPostgres,
   startRedis,
   type RunningService,
 } from '../../../scripts/test-services.js'
+import { Report, alternate, envNumber, login, startServer, stopServers } from './lib.js'
 
-const ROLE = process.argv[2]
 const MOCK_LATENCY_MS = 50
-
-/** What a child process reports once listening. */
-interface Listening {
-  url: string
-}
-
-async function serveMock(): Promise<void> {
-  const { buildMockWechat, DEFAULT_APP } = await import('@wxauth/mock-wechat')
-  const mock = buildMockWechat({
-    apps: [{ ...DEFAULT_APP, domains: ['127.0.0.1:5173'] }],
-    authorizeRateLimitPerMinute: 1_000_000,
-  })
-  await mock.listen({ port: 0, host: '127.0.0.1' })
-  const listening: Listening = {
-    url: `http://127.0.0.1:${(mock.server.address() as { port: number }).port}`,
-  }
-  process.send?.(listening)
-  process.on('disconnect', () => process.exit(0))
-}
-
-/** A BFF on DATABASE_URL / REDIS_URL given in the environment by the driver. */
-async function serveBff(): Promise<void> {
-  const pino = await import('pino')
-  const { buildApp } = await import('../src/app.js')
-  const { loadConfig } = await import('../src/config.js')
-  const dir = mkdtempSync(join(tmpdir(), 'wxauth-scale-bench-'))
-  process.on('exit', () => rmSync(dir, { recursive: true, force: true }))
-  const config = loadConfig({
-    WECHAT_API_BASE: process.env.BENCH_MOCK_URL,
-    WECHAT_OPEN_BASE: process.env.BENCH_MOCK_URL,
-    DATABASE_URL: process.env.BENCH_DATABASE_URL ?? `sqlite:${join(dir, 'bench.sqlite')}`,
-    REDIS_URL: process.env.BENCH_REDIS_URL,
-    STATIC_DIR: join(dir, 'no-spa'),
-    LOG_LEVEL: 'info',
-  })
-  const logStream = pino.default.destination({ dest: '/dev/null', sync: false })
-  const app = await buildApp(config, { logStream })
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  const listening: Listening = {
-    url: `http://127.0.0.1:${(app.server.address() as { port: number }).port}`,
-  }
-  process.send?.(listening)
-  process.on('disconnect', () => {
-    void app.close().finally(() => process.exit(0))
-  })
-}
-
-// ---------------------------------------------------------------------------------------------
-// The driver.
-
-const children: ChildProcess[] = []
-
-function start(role: string, env: Record<string, string> = {}): Promise<Listening> {
-  const child = fork(fileURLToPath(import.meta.url), [role], {
-    execArgv: process.execArgv,
-    env: { ...process.env, ...env },
-  })
-  children.push(child)
-  return new Promise((resolve, reject) => {
-    child.once('message', (m) => resolve(m as Listening))
-    child.once('exit', (code) => reject(new Error(`${role} exited with ${code}`)))
-  })
-}
-
-/** The cookies a response sets, as a Cookie header fragment. */
-function cookiesOf(response: Response): string {
-  return response.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ')
-}
-
-/** One whole login on `bff`; returns the session cookie. */
-async function login(bff: string): Promise<string> {
-  const start = await fetch(`${bff}/api/auth/authorize-url?returnTo=%2F&scope=snsapi_userinfo`)
-  if (start.status !== 200) throw new Error(`authorize-url answered ${start.status}`)
-  const stateCookie = cookiesOf(start)
-  const { url } = (await start.json()) as { url: string }
-  const redirect = await fetch(url, { redirect: 'manual' })
-  const callback = new URL(redirect.headers.get('location') ?? '', 'http://x')
-  const me = await fetch(`${bff}/api/me`, {
-    headers: {
-      cookie: stateCookie,
-      'x-wechat-code': callback.searchParams.get('code') ?? '',
-      'x-wechat-state': callback.searchParams.get('state') ?? '',
-    },
-  })
-  if (me.status !== 200) throw new Error(`login answered ${me.status}: ${await me.text()}`)
-  await me.arrayBuffer()
-  return cookiesOf(me)
-}
 
 async function control(mock: string, path: string, body: unknown): Promise<void> {
   const response = await fetch(`${mock}/__mock/${path}`, {
@@ -145,7 +48,9 @@ async function loginRun(
     while (next < count && Date.now() < deadline) {
       const i = next++
       try {
-        await login(instances[i % instances.length]!)
+        const me = await login(instances[i % instances.length]!)
+        await me.text()
+        if (me.status !== 200) failures++
       } catch {
         failures++
       }
@@ -159,98 +64,89 @@ async function drive(): Promise<void> {
   const have = availableServices()
   if (!have.redis || !have.postgres) {
     console.warn(
-      "\n⚠️  scale benchmark skipped: install Debian's redis-server and postgresql to run it\n",
+      "\n⚠️  scale benchmark not run: install Debian's redis-server and postgresql to run it\n",
     )
     if (process.env.CI) process.exitCode = 1
     return
   }
-  const seconds = Number(process.env.BENCH_SECONDS ?? 5)
-  const connections = Number(process.env.BENCH_CONNECTIONS ?? 50)
-  const logins = Number(process.env.BENCH_LOGINS ?? 240)
-  const loginConcurrency = Number(process.env.BENCH_LOGIN_CONCURRENCY ?? 24)
+  const seconds = envNumber('BENCH_SECONDS', 5)
+  const connections = envNumber('BENCH_CONNECTIONS', 50)
+  const logins = envNumber('BENCH_LOGINS', 240)
+  const loginConcurrency = envNumber('BENCH_LOGIN_CONCURRENCY', 24)
 
   const services: RunningService[] = []
   try {
     const [redis, postgres] = await Promise.all([startRedis(), startPostgres()])
     services.push(redis, postgres)
-    const mock = (await start('serve-mock')).url
-    const bffEnv = { BENCH_MOCK_URL: mock }
+    const mock = (await startServer('mock')).url
     const distributedEnv = {
-      ...bffEnv,
+      BENCH_MOCK_URL: mock,
       BENCH_DATABASE_URL: postgres.url,
       BENCH_REDIS_URL: redis.url,
     }
-    const embedded = (await start('serve-bff', bffEnv)).url
+    const embedded = await startServer('wxauth', { BENCH_MOCK_URL: mock })
     // One at a time: the first migrates, the second finds the schema in place.
-    const one = (await start('serve-bff', distributedEnv)).url
-    const two = (await start('serve-bff', distributedEnv)).url
-    await control(mock, 'consent', { action: 'allow', persona: 'alice' })
+    const one = await startServer('wxauth', distributedEnv)
+    const two = await startServer('wxauth', distributedEnv)
+    const report = new Report('Distributed mode (Redis + PostgreSQL) vs embedded (SQLite)')
 
     // 1. GET /api/me, embedded vs distributed.
-    const cookies = { embedded: await login(embedded), distributed: await login(one) }
-    const run = (url: string, cookie: string, duration: number) =>
-      autocannon({ url: `${url}/api/me`, connections, duration, headers: { cookie } })
     console.log(
-      `GET /api/me: warming up (2 s each), then 2 alternating passes of ${seconds} s, ${connections} connections`,
+      `GET /api/me: 2 s warm-up each, then 2 alternating passes of ${seconds} s, ${connections} connections`,
     )
-    await run(embedded, cookies.embedded, 2)
-    await run(one, cookies.distributed, 2)
-    const totals = { embedded: 0, distributed: 0 }
-    let failures = 0
-    for (let pass = 0; pass < 2; pass++) {
-      for (const [name, url] of [
-        ['embedded', embedded],
-        ['distributed', one],
-      ] as const) {
-        const result = await run(url, cookies[name], seconds)
-        totals[name] += result.requests.average / 2
-        failures += result.non2xx + result.errors + result.timeouts
-      }
-    }
+    const me = await alternate(
+      {
+        embedded: { url: `${embedded.url}/api/me`, headers: { cookie: embedded.cookie ?? '' } },
+        distributed: { url: `${one.url}/api/me`, headers: { cookie: one.cookie ?? '' } },
+      },
+      { seconds, connections, passes: 2 },
+    )
+    report.failed(me.failures)
 
     // 2. Logins/s with WeChat 50 ms away: 2 instances vs 1.
     await control(mock, 'latency', { ms: MOCK_LATENCY_MS })
     console.log(
       `logins: WeChat ${MOCK_LATENCY_MS} ms away, ${logins} logins per run, ${loginConcurrency} at a time, alternating 1 / 2 instances`,
     )
-    await loginRun([one, two], Math.min(logins, 48), loginConcurrency)
+    report.failed(
+      (await loginRun([one.url, two.url], Math.min(logins, 48), loginConcurrency)).failures,
+    )
     const loginTotals = { single: 0, pair: 0 }
     for (let pass = 0; pass < 2; pass++) {
       for (const [name, instances] of [
-        ['single', [one]],
-        ['pair', [one, two]],
+        ['single', [one.url]],
+        ['pair', [one.url, two.url]],
       ] as const) {
         const result = await loginRun([...instances], logins, loginConcurrency)
         loginTotals[name] += result.perSecond / 2
-        failures += result.failures
+        report.failed(result.failures)
       }
     }
 
-    const meRatio = totals.distributed / totals.embedded
-    const loginRatio = loginTotals.pair / loginTotals.single
-    const line = (label: string, value: string) => console.log(`${label.padEnd(58)} ${value}`)
-    console.log('')
-    line('GET /api/me, embedded (SQLite), req/s', totals.embedded.toFixed(0))
-    line('GET /api/me, distributed (Redis + PostgreSQL), req/s', totals.distributed.toFixed(0))
-    line(
-      'ratio distributed / embedded (target ≥ 0.5)',
-      `${meRatio.toFixed(3)} ${meRatio >= 0.5 ? '✓' : '✗ below target'}`,
+    report.figure('GET /api/me, embedded (SQLite), req/s', me.rps.embedded!.toFixed(0))
+    report.figure(
+      'GET /api/me, distributed (Redis + PostgreSQL), req/s',
+      me.rps.distributed!.toFixed(0),
     )
-    line('logins/s, 1 instance', loginTotals.single.toFixed(1))
-    line('logins/s, 2 instances', loginTotals.pair.toFixed(1))
-    line(
-      'ratio 2 instances / 1 (target ≥ 0.8: no cross-instance serialisation)',
-      `${loginRatio.toFixed(3)} ${loginRatio >= 0.8 ? '✓' : '✗ below target'}`,
+    report.figure('logins/s, 1 instance', loginTotals.single.toFixed(1))
+    report.figure('logins/s, 2 instances', loginTotals.pair.toFixed(1))
+    report.ratio(
+      'GET /api/me distributed / embedded',
+      me.rps.distributed! / me.rps.embedded!,
+      0.5,
+      'higher',
     )
-    line('non-2xx, errors, timeouts, failed logins', String(failures))
-    if (failures > 0) process.exitCode = 1
+    report.ratio(
+      'logins/s 2 instances / 1 (no cross-instance serialisation)',
+      loginTotals.pair / loginTotals.single,
+      0.8,
+      'higher',
+    )
+    report.print()
   } finally {
-    for (const child of children) child.disconnect()
-    await Promise.allSettled(children.map((c) => new Promise((resolve) => c.once('exit', resolve))))
+    await stopServers()
     await Promise.allSettled(services.map((s) => s.remove()))
   }
 }
 
-if (ROLE === 'serve-mock') await serveMock()
-else if (ROLE === 'serve-bff') await serveBff()
-else await drive()
+await drive()

@@ -14,7 +14,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import pino from 'pino'
 import { buildMockWechat, DEFAULT_APP } from '@wxauth/mock-wechat'
 import { MeResponseSchema } from '@wxauth/shared/schemas'
@@ -27,7 +27,10 @@ const PUBLIC_URL = 'http://127.0.0.1:5173'
 
 function quietFastify(): FastifyInstance {
   return Fastify({
-    loggerInstance: createLogger('info', pino.destination({ dest: '/dev/null', sync: false })),
+    loggerInstance: createLogger(
+      'info',
+      pino.destination({ dest: '/dev/null', sync: false }),
+    ) as FastifyBaseLogger,
     logController: new OneLinePerRequest(),
   })
 }
