@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import pino from 'pino'
+import Type from 'typebox'
 import { buildMockWechat, DEFAULT_APP } from '@wxauth/mock-wechat'
 import { MeResponseSchema } from '@wxauth/shared/schemas'
 import wechatAuth, { OneLinePerRequest, createLogger } from '../src/index.js'
@@ -115,7 +116,7 @@ async function serveLimit(): Promise<void> {
 async function servePeer(kind: 'fastify-session' | 'secure-session'): Promise<void> {
   const app = quietFastify()
   const body = JSON.parse(process.env.BENCH_BODY ?? '{}') as unknown
-  const response = { response: { 200: MeResponseSchema } }
+  const response = { response: { 200: MeResponseSchema, 401: Type.Null() } }
   const cookieName = kind === 'fastify-session' ? 'sessionId' : 'session'
   if (kind === 'fastify-session') {
     const [{ default: cookie }, { default: session }] = await Promise.all([
@@ -130,7 +131,7 @@ async function servePeer(kind: 'fastify-session' | 'secure-session'): Promise<vo
     })
     app.get('/api/me', { schema: response }, async (request, reply) => {
       const me = (request.session as unknown as { get(k: string): unknown }).get('me')
-      return me === undefined ? reply.status(401).send() : me
+      return me === undefined ? reply.code(401).send(null) : me
     })
   } else {
     const { default: secureSession } = await import('@fastify/secure-session')
@@ -145,7 +146,7 @@ async function servePeer(kind: 'fastify-session' | 'secure-session'): Promise<vo
     })
     app.get('/api/me', { schema: response }, async (request, reply) => {
       const me = request.session.get('me' as never)
-      return me === undefined ? reply.status(401).send() : me
+      return me === undefined ? reply.code(401).send(null) : me
     })
   }
   await app.listen({ port: 0, host: '127.0.0.1' })
