@@ -1,4 +1,4 @@
-// One flat ESLint config for the whole repo (STYLE.md §12, vuejs/core's eslint.config.js).
+// One flat ESLint config for the whole repo (after vuejs/core's eslint.config.js).
 import js from '@eslint/js'
 import prettier from 'eslint-config-prettier'
 import vue from 'eslint-plugin-vue'

@@ -1,7 +1,7 @@
 import { defineConfig, defaultServerConditions, defaultClientConditions } from 'vite'
 import vue from '@vitejs/plugin-vue'
 
-// One root config, one project per package (STYLE.md: vuejs/core's layout). Workspace packages are
+// One root config, one project per package (vuejs/core's layout). Workspace packages are
 // resolved through their "source" export condition, so tests run against src/ without a build.
 const conditions = { resolve: { conditions: ['source', ...defaultServerConditions] } }
 

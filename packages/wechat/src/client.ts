@@ -1,6 +1,6 @@
 /**
  * `createWechatClient`: everything the BFF asks of WeChat, as a plain factory with injected fetch,
- * bases, clock and token cache (STYLE.md convention 5).
+ * bases, clock and token cache, so tests and other frameworks can drive it.
  */
 import Type from 'typebox'
 import { Compile } from 'typebox/compile'

@@ -1,5 +1,5 @@
 /**
- * Distributed mode, the account-wide access token (pain-points P1-2): cached in Redis with its expiry,
+ * Distributed mode, the account-wide access token (docs/wechat.md#the-global-token): cached in Redis with its expiry,
  * fetched by one instance at a time under a Redis lock, refreshed before expiry, and on 40001/42001
  * invalidated only while the cached value is still the one that failed (compare-and-delete), then
  * fetched once. The clients are driven directly (`app.wechatAuth.wechat`), as the routes that need the token do.
@@ -68,7 +68,7 @@ describe.skipIf(!enabled)('distributed global token (3 instances)', () => {
     const entry = await cached(apps[2]!)
     expect(entry?.value).toBe(tokens[0])
     expect(entry!.expiresAt - (Date.now() + offsetMs)).toBeGreaterThan(7_100_000)
-    const ttl = await apps[0]!.wechatAuth.stores.redis!!.client.pttl(
+    const ttl = await apps[0]!.wechatAuth.stores.redis!.client.pttl(
       `${cluster.prefix}${tokenCacheKey(DEFAULT_APP.appid)}`,
     )
     expect(ttl).toBeGreaterThan(7_100_000)

@@ -1,5 +1,5 @@
 /**
- * The once-only code exchange (DESIGN.md §3 steps 5–7), end to end over the simulator: single-flight,
+ * The once-only code exchange (docs/architecture.md#the-code-is-exchanged-once), end to end over the simulator: single-flight,
  * the outcome cache, state checks, scope upgrades, snapshot guests, profile freshness, and upstream
  * faults leaving nothing half-written.
  */
