@@ -170,10 +170,10 @@ describe('options, checked at registration', () => {
 
   it('names every missing required option', async () => {
     const app = Fastify()
-    const error = (await app
-      .register(wechatAuth, {} as WechatAuthOptions)
-      .then(() => null)
-      .catch((e: unknown) => e)) as WechatAuthOptionsError
+    const error = (await app.register(wechatAuth, {} as WechatAuthOptions).then(
+      () => null,
+      (e: unknown) => e,
+    )) as WechatAuthOptionsError
     expect(error.problems.map((p) => p.split(' ')[0]).sort()).toEqual(
       ['appId', 'cookieSecret', 'publicUrl', 'secret'].sort(),
     )
