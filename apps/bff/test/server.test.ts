@@ -1,6 +1,6 @@
 /** `src/server.ts` as a process: boots from env, finds its way from any folder, stops on SIGTERM. */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -83,5 +83,22 @@ describe('server.ts', () => {
     const { output, exited } = start({ PORT: '0', REDIS_URL: 'redis://127.0.0.1:6379' })
     expect(await exited).toBe(1)
     expect(output()).toContain('REDIS_URL needs a postgres:// DATABASE_URL')
+  })
+})
+
+describe('pnpm start', () => {
+  it('says to run pnpm build first when the server is not built, instead of a stack trace', async () => {
+    // A copy of the start script in a folder with no dist/ beside it, as on a fresh clone.
+    const dir = mkdtempSync(join(tmpdir(), 'wxauth-start-'))
+    dirs.push(dir)
+    mkdirSync(join(dir, 'scripts'))
+    copyFileSync(join(root, 'scripts', 'start.mjs'), join(dir, 'scripts', 'start.mjs'))
+    const child = spawn(process.execPath, [join(dir, 'scripts', 'start.mjs')], { stdio: 'pipe' })
+    let err = ''
+    child.stderr.on('data', (d) => (err += d))
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
+    expect(code).toBe(1)
+    expect(err).toContain('run `pnpm build` first')
+    expect(err).not.toMatch(/\n\s+at /)
   })
 })
