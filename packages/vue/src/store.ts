@@ -139,7 +139,8 @@ export function defineAuthStore(id: string, deps: AuthStoreDeps) {
 
     /** `POST /me/refresh`: a fresh nickname and avatar from WeChat (signed in, no screen up). */
     async function refresh(): Promise<void> {
-      if (dispatch({ type: 'refresh' }).status.kind !== 'refreshing') return
+      const before = status.value
+      if (dispatch({ type: 'refresh' }).status === before) return // not signed in, or running
       let fresh: WechatUser | null = null
       try {
         fresh = (await deps.api<RefreshResponse>('/me/refresh', { method: 'POST' })).user
