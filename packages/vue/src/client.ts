@@ -75,13 +75,32 @@ function urlOf(input: RequestInfo | URL): string {
   return input instanceof URL ? input.href : input.url
 }
 
-async function errorCodeOf(response: Response): Promise<ErrorCode | null> {
+/**
+ * Read an error response's contract code, and hand on an unread copy for ofetch to parse. Read and
+ * rebuilt rather than `clone()`d: some fetch implementations (happy-dom's, used by tests) return an
+ * empty body from both halves of a clone.
+ */
+async function readErrorCode(response: Response): Promise<[Response, ErrorCode | null]> {
+  let text: string
   try {
-    const body: unknown = await response.clone().json()
-    return isErrorBody(body) ? body.code : null
+    text = await response.text()
   } catch {
-    return null // not JSON (a proxy's HTML error page): the status decides
+    return [response, null] // the body broke off: the status decides
   }
+  let code: ErrorCode | null = null
+  try {
+    const body: unknown = JSON.parse(text)
+    if (isErrorBody(body)) code = body.code
+  } catch {
+    // not JSON (a proxy's HTML error page): the status decides
+  }
+  const copy = new Response(text, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  })
+  Object.defineProperty(copy, 'url', { value: response.url })
+  return [copy, code]
 }
 
 /** A deliberate abort by the caller is not a failure of the network. */
@@ -129,10 +148,10 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       throw error
     }
     if (response.ok) options.pending.clear()
-    else if (response.status >= 400) {
-      report({ kind: 'http', status: response.status, code: await errorCodeOf(response) }, quiet)
-    }
-    return response
+    if (response.status < 400) return response
+    const [unread, code] = await readErrorCode(response)
+    report({ kind: 'http', status: response.status, code }, quiet)
+    return unread
   }
 
   const api = ofetch.create(
