@@ -1,18 +1,16 @@
 /**
- * `@wxauth/vue` in a minimal app, as an adopter would wire it: createWechatAuth before
- * createRouter, pinia, the plugin, a router with one guard, a view that calls `api('/orders')`,
- * and `<WechatAuthScreen />` for the screens. The page is happy-dom's (its fetch is real HTTP, with
+ * `@wxauth/vue` in a minimal app (./minimal-app), wired as an adopter would: createWechatAuth
+ * before createRouter, pinia, the plugin, a router with one guard, a view that calls
+ * `api('/orders')`, and `<WechatAuthScreen />` for the screens. The page is happy-dom's (its fetch is real HTTP, with
  * a cookie jar), the server a small `node:http` one on port 0 that answers like the auth routes:
  * 401 without a session, a session (cookie) for the right code headers.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createServer, type IncomingMessage, type Server } from 'node:http'
-import { createApp, defineComponent, h, onMounted, ref, type App } from 'vue'
-import { createPinia } from 'pinia'
-import { RouterView, createRouter, createWebHistory } from 'vue-router'
+import type { App } from 'vue'
 import { flushPromises } from '@vue/test-utils'
 import { ERROR_STATUS, type ErrorCode, type MeResponse } from '@wxauth/shared'
-import { WechatAuthScreen, createWechatAuth, useWechatAuth } from '../src/index.js'
+import { boot } from './minimal-app/main.js'
 
 const CODE = '071CyW000UGidO1SxY000uNATs1CyW04'
 const STATE = 'Zq3xY9bK2mP7vR1tW5sN8dF4gH6jL0aC'
@@ -97,48 +95,11 @@ function authServer(options: { failFirstExchange?: boolean } = {}) {
   return { server, seen, sid }
 }
 
-/** The adopter's view: its own business call through the auth's `api`. */
-const OrdersView = defineComponent({
-  setup() {
-    const { api, user } = useWechatAuth()
-    const orders = ref<Array<{ id: number; title: string }>>([])
-    onMounted(async () => {
-      orders.value = await api<Array<{ id: number; title: string }>>('/orders')
-    })
-    return () =>
-      h('main', [
-        h('p', { 'data-test': 'nickname' }, user.value?.nickname ?? ''),
-        ...orders.value.map((o) => h('p', { 'data-test': 'order' }, o.title)),
-      ])
-  },
-})
-
-/** The adopter's shell: a screen when the auth says so, the page once there is a session. */
-const MinimalApp = defineComponent({
-  setup() {
-    const { screen, session } = useWechatAuth()
-    return () =>
-      screen.value ? h(WechatAuthScreen) : session.value ? h(RouterView) : h('p', '加载中')
-  },
-})
-
-/** main.ts of the minimal app. */
-function boot(): { app: App; root: HTMLElement } {
-  const auth = createWechatAuth({ baseURL: '/api', scope: 'snsapi_base' }) // before createRouter
-  const router = createRouter({
-    history: createWebHistory(),
-    routes: [{ path: '/orders', component: OrdersView }],
-  })
-  router.beforeEach(async (to) => {
-    const { setReturnPath, ensureLoaded } = useWechatAuth()
-    setReturnPath(to.fullPath)
-    await ensureLoaded()
-  })
+/** Start the minimal app on a fresh root element. */
+function start(): { app: App; root: HTMLElement } {
   const root = document.createElement('div')
   document.body.append(root)
-  const app = createApp(MinimalApp).use(createPinia()).use(auth).use(router)
-  app.mount(root)
-  return { app, root }
+  return { app: boot(root), root }
 }
 
 const page = window as unknown as { happyDOM: { setURL(url: string): void } }
@@ -175,7 +136,7 @@ describe('a minimal app on @wxauth/vue, against a real HTTP server', () => {
   it('first visit: 401, then the silent trip to WeChat back to the same route', async () => {
     const seen = await listen(authServer())
     page.happyDOM.setURL(`${origin}/orders?x=1`)
-    ;({ app } = boot())
+    ;({ app } = start())
     await vi.waitFor(() => expect(window.location.assign).toHaveBeenCalledOnce())
 
     expect(seen.map((r) => [r.path.split('?')[0], r.code])).toEqual([
@@ -196,7 +157,7 @@ describe('a minimal app on @wxauth/vue, against a real HTTP server', () => {
   it('back with a code: the address bar is cleaned, the code goes in headers until a 200', async () => {
     const seen = await listen(authServer())
     page.happyDOM.setURL(`${origin}/orders?x=1&code=${CODE}&state=${STATE}`)
-    ;({ app } = boot())
+    ;({ app } = start())
     // cleaned by createWechatAuth(), before the router read the URL
     expect(window.location.href).toBe(`${origin}/orders?x=1`)
     await vi.waitFor(() => expect(document.querySelector('[data-test=order]')).not.toBeNull())
@@ -220,7 +181,7 @@ describe('a minimal app on @wxauth/vue, against a real HTTP server', () => {
     const seen = await listen(authServer({ failFirstExchange: true }))
     page.happyDOM.setURL(`${origin}/orders?code=${CODE}&state=${STATE}`)
     let root: HTMLElement
-    ;({ app, root } = boot())
+    ;({ app, root } = start())
     await vi.waitFor(() =>
       expect(root.querySelector('[data-test=screen-unavailable]')).not.toBeNull(),
     )
@@ -240,7 +201,7 @@ describe('a minimal app on @wxauth/vue, against a real HTTP server', () => {
   it('a spent code: one fresh trip to WeChat, without the code', async () => {
     const seen = await listen(authServer())
     page.happyDOM.setURL(`${origin}/orders?code=SPENT${CODE.slice(5)}&state=${STATE}`)
-    ;({ app } = boot())
+    ;({ app } = start())
     await vi.waitFor(() => expect(window.location.assign).toHaveBeenCalledOnce())
     expect(seen.map((r) => [r.path.split('?')[0], r.code !== undefined])).toEqual([
       ['/api/me', true],
