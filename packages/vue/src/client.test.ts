@@ -222,14 +222,6 @@ describe('the auth client', () => {
     )
   })
 
-  it('a request the caller aborts is no failure of the network', async () => {
-    const controller = new AbortController()
-    const request = client(hanging).api('/me', { signal: controller.signal })
-    controller.abort()
-    await expect(request).rejects.toThrow()
-    expect(onFailure).not.toHaveBeenCalled()
-  })
-
   describe('quietApi (optional extras)', () => {
     it('a failure rejects and is reported to nobody, but a spent code is still dropped', async () => {
       pending = createPendingCode({ code: CODE, state: STATE })

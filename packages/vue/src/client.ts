@@ -71,8 +71,7 @@ export interface AuthClient {
 }
 
 function urlOf(input: RequestInfo | URL): string {
-  if (typeof input === 'string') return input
-  return input instanceof URL ? input.href : input.url
+  return typeof input === 'object' && 'url' in input ? input.url : String(input)
 }
 
 /**
@@ -103,21 +102,13 @@ async function readErrorCode(response: Response): Promise<[Response, ErrorCode |
   return [copy, code]
 }
 
-/** A deliberate abort by the caller is not a failure of the network. */
-function abortedByCaller(init: RequestInit | undefined): boolean {
-  const signal = init?.signal
-  if (!signal?.aborted) return false
-  const reason: unknown = signal.reason
-  return !(reason instanceof Error && reason.name === 'TimeoutError')
-}
-
 /** Create the client of an instance (`createWechatAuth()` does; apps use its `api`). */
 export function createAuthClient(options: AuthClientOptions): AuthClient {
   const base = options.baseURL.replace(/\/+$/, '')
   const underBase = (url: string): boolean =>
     url === base || url.startsWith(`${base}/`) || url.startsWith(`${base}?`)
   const transport: typeof globalThis.fetch =
-    options.fetch ?? ((input, init) => globalThis.fetch(input, init))
+    options.fetch || ((input, init) => globalThis.fetch(input, init))
 
   function report(failure: ApiFailure, quiet: boolean): void {
     const action = actionForFailure(failure)
@@ -144,7 +135,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       response = await transport(input, request)
     } catch (error) {
       // no response at all: offline, DNS, reset, or our own timeout
-      if (!abortedByCaller(init)) report({ kind: 'network' }, quiet)
+      report({ kind: 'network' }, quiet)
       throw error
     }
     if (response.ok) options.pending.clear()

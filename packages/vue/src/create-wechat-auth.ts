@@ -21,6 +21,7 @@ import {
   type QuietApi,
   type WechatAuthApi,
 } from './client.js'
+import { DEV } from './dev.js'
 import { readLanding } from './landing.js'
 import { createLoopGuard } from './loop-guard.js'
 import type { RouterMode } from './return-to.js'
@@ -127,6 +128,26 @@ export interface WechatAuthInstance extends WechatAuth {
   context(): WechatAuthContext | null
 }
 
+/** The store's state and getters `useWechatAuth()` hands out as read-only refs. */
+const CONTEXT_REFS = [
+  'user',
+  'session',
+  'status',
+  'readOnly',
+  'screen',
+  'waitsForTap',
+  'refreshing',
+] as const satisfies ReadonlyArray<keyof WechatAuthContext & keyof AuthStore>
+/** The store's actions `useWechatAuth()` hands out. */
+const CONTEXT_ACTIONS = [
+  'login',
+  'logout',
+  'refresh',
+  'resume',
+  'ensureLoaded',
+  'setReturnPath',
+] as const satisfies ReadonlyArray<keyof WechatAuthContext & keyof AuthStore>
+
 interface ResolvedOptions {
   baseURL: string
   scope: Scope
@@ -137,43 +158,56 @@ interface ResolvedOptions {
   id: string
 }
 
-/** Check every option before anything happens, naming every problem at once. */
+const DEFAULTS: ResolvedOptions = {
+  baseURL: '/api',
+  scope: 'snsapi_base',
+  routerMode: 'history',
+  routerBase: '/',
+  wechatOnly: false,
+  timeout: REQUEST_TIMEOUT_MS,
+  id: 'wechatAuth',
+}
+
+/** The options with their defaults; in development every problem is named at once. */
 function resolveOptions(options: WechatAuthOptions): ResolvedOptions {
-  const resolved: ResolvedOptions = {
-    baseURL: options.baseURL ?? '/api',
-    scope: options.scope ?? 'snsapi_base',
-    routerMode: options.routerMode ?? 'history',
-    routerBase: options.routerBase ?? '/',
-    wechatOnly: options.wechatOnly ?? false,
-    timeout: options.timeout ?? REQUEST_TIMEOUT_MS,
-    id: options.id ?? 'wechatAuth',
+  const resolved = { ...DEFAULTS }
+  for (const key of Object.keys(DEFAULTS) as Array<keyof ResolvedOptions>) {
+    if (options[key] !== undefined) Object.assign(resolved, { [key]: options[key] })
   }
-  const problems: string[] = []
+  if (DEV) checkOptions(resolved)
+  return resolved
+}
+
+/** Development builds: reject options that would fail later, and say why. */
+function checkOptions(o: ResolvedOptions): void {
   const show = (value: unknown) => JSON.stringify(value) ?? String(value)
-  const { baseURL, scope, routerMode, routerBase, wechatOnly, timeout, id } = resolved
-  if (typeof baseURL !== 'string' || !/^(\/|https?:\/\/)/.test(baseURL) || /[#?]/.test(baseURL)) {
-    problems.push(`baseURL must be a path or an http(s) URL without ? or # (got ${show(baseURL)})`)
-  }
-  if (!SCOPES.includes(scope)) {
-    problems.push(`scope must be ${SCOPES.join(' or ')} (got ${show(scope)})`)
-  }
-  if (routerMode !== 'history' && routerMode !== 'hash') {
-    problems.push(`routerMode must be history or hash (got ${show(routerMode)})`)
-  }
-  if (typeof routerBase !== 'string' || !routerBase.startsWith('/')) {
-    problems.push(`routerBase must be a path starting with / (got ${show(routerBase)})`)
-  }
-  if (typeof wechatOnly !== 'boolean') {
-    problems.push(`wechatOnly must be a boolean (got ${show(wechatOnly)})`)
-  }
-  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0) {
-    problems.push(`timeout must be a positive number of milliseconds (got ${show(timeout)})`)
-  }
-  if (typeof id !== 'string' || id === '') problems.push(`id must be a non-empty string`)
+  const rules: Array<[keyof ResolvedOptions, boolean, string]> = [
+    [
+      'baseURL',
+      typeof o.baseURL === 'string' && /^(\/|https?:\/\/)[^?#]*$/.test(o.baseURL),
+      'a path or an http(s) URL without ? or #',
+    ],
+    ['scope', SCOPES.includes(o.scope), SCOPES.join(' or ')],
+    ['routerMode', o.routerMode === 'history' || o.routerMode === 'hash', 'history or hash'],
+    [
+      'routerBase',
+      typeof o.routerBase === 'string' && o.routerBase.startsWith('/'),
+      'a path starting with /',
+    ],
+    ['wechatOnly', typeof o.wechatOnly === 'boolean', 'a boolean'],
+    [
+      'timeout',
+      typeof o.timeout === 'number' && Number.isFinite(o.timeout) && o.timeout > 0,
+      'a positive number of milliseconds',
+    ],
+    ['id', typeof o.id === 'string' && o.id !== '', 'a non-empty string'],
+  ]
+  const problems = rules
+    .filter(([, ok]) => !ok)
+    .map(([key, , expected]) => `${key} must be ${expected} (got ${show(o[key])})`)
   if (problems.length > 0) {
     throw new Error(`[@wxauth/vue] bad createWechatAuth() options: ${problems.join('; ')}`)
   }
-  return resolved
 }
 
 /**
@@ -182,7 +216,7 @@ function resolveOptions(options: WechatAuthOptions): ResolvedOptions {
  */
 export function createWechatAuth(options: WechatAuthOptions = {}): WechatAuth {
   const resolved = resolveOptions(options)
-  const win = options.window ?? browserWindow()
+  const win = options.window || browserWindow()
   const landing = readLanding(win, resolved.routerMode)
   const pending = createPendingCode(landing.pending)
   const guard = createLoopGuard({
@@ -200,7 +234,9 @@ export function createWechatAuth(options: WechatAuthOptions = {}): WechatAuth {
     ...(options.fetch ? { fetch: options.fetch } : {}),
     pending,
     // Before `install` there is no page to change: the promise still rejects.
-    onFailure: (action) => store?.handleFailure(action),
+    onFailure: (action) => {
+      if (store) store.handleFailure(action)
+    },
   })
 
   const useStore = defineAuthStore(resolved.id, {
@@ -228,36 +264,28 @@ export function createWechatAuth(options: WechatAuthOptions = {}): WechatAuth {
     install(app) {
       if (installedIn !== null) {
         throw new Error(
-          '[@wxauth/vue] this createWechatAuth() instance is already installed in an app: create one per app',
+          DEV
+            ? '[@wxauth/vue] this createWechatAuth() instance is already installed in an app: create one per app'
+            : '[@wxauth/vue] installed twice',
         )
       }
       const pinia = app.config.globalProperties.$pinia as Pinia | undefined
       if (!pinia) {
         throw new Error(
-          '[@wxauth/vue] install pinia first: app.use(createPinia()).use(createWechatAuth(…))',
+          DEV
+            ? '[@wxauth/vue] install pinia first: app.use(createPinia()).use(createWechatAuth(…))'
+            : '[@wxauth/vue] no pinia',
         )
       }
       const s = useStore(pinia)
       store = s
-      context = {
-        user: computed(() => s.user),
-        session: computed(() => s.session),
-        status: computed(() => s.status),
-        readOnly: computed(() => s.readOnly),
-        screen: computed(() => s.screen),
-        waitsForTap: computed(() => s.waitsForTap),
-        refreshing: computed(() => s.refreshing),
-        // Looked up on every call, so a test's stubs (createTestingPinia) and spies are honoured.
-        login: (...args) => s.login(...args),
-        logout: () => s.logout(),
-        refresh: () => s.refresh(),
-        resume: () => s.resume(),
-        ensureLoaded: () => s.ensureLoaded(),
-        setReturnPath: (fullPath) => s.setReturnPath(fullPath),
-        api,
-        quietApi,
-        entryUrl: landing.entryUrl,
+      const view: Record<string, unknown> = { api, quietApi, entryUrl: landing.entryUrl }
+      for (const key of CONTEXT_REFS) view[key] = computed(() => s[key])
+      // Looked up on every call, so a test's stubs (createTestingPinia) and spies are honoured.
+      for (const key of CONTEXT_ACTIONS) {
+        view[key] = (...args: unknown[]) => (s[key] as (...a: unknown[]) => unknown)(...args)
       }
+      context = view as unknown as WechatAuthContext
       installedIn = app
       app.provide(wechatAuthKey, instance)
 

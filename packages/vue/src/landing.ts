@@ -55,7 +55,7 @@ export function readLanding(
 
   return {
     pending: code === undefined ? null : { code, ...(state === undefined ? {} : { state }) },
-    entryUrl: href.split('#')[0] ?? '',
+    entryUrl: href.replace(/#[\s\S]*$/, ''),
     cancelled: code === undefined && state !== undefined,
   }
 }

@@ -43,9 +43,9 @@ export interface LoopGuardDeps {
 
 /** Create a loop guard (each `createWechatAuth()` instance has one). */
 export function createLoopGuard(deps: LoopGuardDeps = {}): LoopGuard {
-  const storage = deps.storage ?? null
-  const now = deps.now ?? Date.now
-  const navigationType = deps.navigationType ?? (() => undefined)
+  const storage = deps.storage || null
+  const now = deps.now || Date.now
+  const navigationType = deps.navigationType || (() => undefined)
   let memory: number[] = []
   let backForward = false
   let acknowledged = false
@@ -70,8 +70,9 @@ export function createLoopGuard(deps: LoopGuardDeps = {}): LoopGuard {
   function write(trips: number[]): void {
     memory = trips
     try {
-      if (trips.length === 0) storage?.removeItem(TRIPS_KEY)
-      else storage?.setItem(TRIPS_KEY, JSON.stringify(trips))
+      if (!storage) return
+      if (trips.length === 0) storage.removeItem(TRIPS_KEY)
+      else storage.setItem(TRIPS_KEY, JSON.stringify(trips))
     } catch {
       // quota or disabled storage: the in-memory copy still guards this page
     }

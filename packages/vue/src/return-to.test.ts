@@ -62,16 +62,23 @@ describe('restoreHashRoute', () => {
 })
 
 describe('currentRoutePath (no router guard told the return path)', () => {
-  const at = (pathname: string, search = '', hash = '') => ({ pathname, search, hash })
-
-  it('history mode: the path after the base, with its query', () => {
-    expect(currentRoutePath(at('/me', '?tab=1'), 'history', '/')).toBe('/me?tab=1')
-    expect(currentRoutePath(at('/app/me'), 'history', '/app/')).toBe('/me')
-    expect(buildReturnTo(currentRoutePath(at('/app/me'), 'history', '/app/'), history)).toBe('/me')
+  const at = (mode: 'history' | 'hash', pathname: string, search = '', base = '/') => ({
+    mode,
+    base,
+    pathname,
+    search,
   })
 
-  it('hash mode: the route in the fragment, home without one', () => {
-    expect(currentRoutePath(at('/', '?from=x', '#/me?tab=1'), 'hash', '/')).toBe('/me?tab=1')
-    expect(currentRoutePath(at('/'), 'hash', '/')).toBe('/')
+  it('history mode: the path after the base, with its query', () => {
+    expect(currentRoutePath(at('history', '/me', '?tab=1'), '')).toBe('/me?tab=1')
+    const app = at('history', '/app/me', '', '/app/')
+    expect(currentRoutePath(app, '')).toBe('/me')
+    expect(buildReturnTo(currentRoutePath(app, ''), app)).toBe('/app/me')
+  })
+
+  it('hash mode: the route in the fragment; home without one or for an unsafe one', () => {
+    expect(currentRoutePath(at('hash', '/', '?from=x'), '#/me?tab=1')).toBe('/me?tab=1')
+    expect(currentRoutePath(at('hash', '/'), '')).toBe('/')
+    expect(currentRoutePath(at('hash', '/'), '#//evil.example')).toBe('/')
   })
 })

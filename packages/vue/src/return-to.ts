@@ -51,23 +51,13 @@ export function buildReturnTo(fullPath: string, ctx: ReturnToContext): string {
 /**
  * The route the page shows now, as a router `fullPath`, for an app that never called
  * `setReturnPath()` (no router guard): history mode the path after the base plus the query, hash
- * mode the fragment's route.
+ * mode the fragment's route (`location.hash`).
  */
-export function currentRoutePath(
-  location: { pathname: string; search: string; hash: string },
-  mode: RouterMode,
-  base: string,
-): string {
-  if (mode === 'hash') {
-    const route = location.hash.replace(/^#/, '')
-    return route.startsWith('/') ? route : '/'
-  }
-  const prefix = base.replace(/\/+$/, '')
-  const path =
-    prefix !== '' && location.pathname.startsWith(prefix)
-      ? location.pathname.slice(prefix.length)
-      : location.pathname
-  return (path.startsWith('/') ? path : '/' + path) + location.search
+export function currentRoutePath(ctx: ReturnToContext, hash: string): string {
+  if (ctx.mode === 'hash') return isSafeRoutePath(hash.slice(1)) ? hash.slice(1) : '/'
+  const base = ctx.base.replace(/\/+$/, '')
+  const path = ctx.pathname.startsWith(base) ? ctx.pathname.slice(base.length) : ctx.pathname
+  return (path.startsWith('/') ? path : '/' + path) + ctx.search
 }
 
 /**

@@ -19,7 +19,12 @@ import type {
 import type { PendingCodeHolder, WechatAuthApi } from './client.js'
 import type { AuthAction } from './error-actions.js'
 import type { LoopGuard } from './loop-guard.js'
-import { buildReturnTo, currentRoutePath, type RouterMode } from './return-to.js'
+import {
+  buildReturnTo,
+  currentRoutePath,
+  type ReturnToContext,
+  type RouterMode,
+} from './return-to.js'
 import {
   screenOf,
   transition,
@@ -89,9 +94,11 @@ export function defineAuthStore(id: string, deps: AuthStoreDeps) {
     /** One cached `GET /me`: a router guard awaits it before every navigation. Never throws. */
     function ensureLoaded(): Promise<void> {
       if (session.value !== null || waitsForTap.value) return Promise.resolve()
-      loading ??= load().finally(() => {
-        loading = null
-      })
+      if (!loading) {
+        loading = load().finally(() => {
+          loading = null
+        })
+      }
       return loading
     }
 
@@ -113,17 +120,14 @@ export function defineAuthStore(id: string, deps: AuthStoreDeps) {
       deps.pending.clear()
       try {
         const { location } = deps.window
-        const path =
-          returnPath.value ?? currentRoutePath(location, deps.routerMode, deps.routerBase)
-        const query: AuthorizeUrlQuery = {
-          returnTo: buildReturnTo(path, {
-            mode: deps.routerMode,
-            base: deps.routerBase,
-            pathname: location.pathname,
-            search: location.search,
-          }),
-          scope,
+        const ctx: ReturnToContext = {
+          mode: deps.routerMode,
+          base: deps.routerBase,
+          pathname: location.pathname,
+          search: location.search,
         }
+        const path = returnPath.value || currentRoutePath(ctx, location.hash)
+        const query: AuthorizeUrlQuery = { returnTo: buildReturnTo(path, ctx), scope }
         const { url } = await deps.api<AuthorizeUrlResponse>('/auth/authorize-url', { query })
         location.assign(url)
       } catch {

@@ -4,6 +4,7 @@
  */
 import { hasInjectionContext, inject } from 'vue'
 import { wechatAuthKey, type WechatAuthContext } from './create-wechat-auth.js'
+import { DEV } from './dev.js'
 
 /** The signed-in user, the session, the status, the actions and the `api` of this app. */
 export function useWechatAuth(): WechatAuthContext {
@@ -11,9 +12,11 @@ export function useWechatAuth(): WechatAuthContext {
   const context = instance?.context() ?? null
   if (context === null) {
     throw new Error(
-      '[@wxauth/vue] useWechatAuth() found no auth: call app.use(createWechatAuth(…)) and use it ' +
-        'in a component setup, a router guard or a pinia store (or pass the instance around and ' +
-        'use its api)',
+      DEV
+        ? '[@wxauth/vue] useWechatAuth() found no auth: call app.use(createWechatAuth(…)) and use ' +
+            'it in a component setup, a router guard or a pinia store (or pass the instance around ' +
+            'and use its api)'
+        : '[@wxauth/vue] no auth',
     )
   }
   return context

@@ -4,6 +4,8 @@
  * all.
  */
 
+import { DEV } from './dev.js'
+
 /** What the instance reads from and does to the page. */
 export interface AuthWindow {
   location: {
@@ -26,7 +28,7 @@ export interface AuthWindow {
 
 /** The real `window`, or an error that says what to pass where there is none (Node, SSR). */
 export function browserWindow(): AuthWindow {
-  if (typeof window === 'undefined') {
+  if (DEV && typeof window === 'undefined') {
     throw new Error(
       '[@wxauth/vue] createWechatAuth() needs a browser window; outside one pass the `window` option',
     )
@@ -37,7 +39,7 @@ export function browserWindow(): AuthWindow {
 /** `sessionStorage`, or `null` where reading it throws (storage disabled, private mode). */
 export function sessionStorageOf(win: AuthWindow): AuthWindow['sessionStorage'] {
   try {
-    return win.sessionStorage ?? null
+    return win.sessionStorage || null
   } catch {
     return null
   }
@@ -45,7 +47,10 @@ export function sessionStorageOf(win: AuthWindow): AuthWindow['sessionStorage'] 
 
 /** The navigation type of the current document (`navigate`, `reload`, `back_forward`…). */
 export function navigationTypeOf(win: AuthWindow): string | undefined {
-  const entry = win.performance?.getEntriesByType?.('navigation')[0] as
-    PerformanceNavigationTiming | undefined
-  return entry?.type
+  try {
+    const [entry] = win.performance!.getEntriesByType('navigation')
+    return (entry as PerformanceNavigationTiming).type
+  } catch {
+    return undefined // no Navigation Timing: an ordinary navigation
+  }
 }
