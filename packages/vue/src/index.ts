@@ -10,7 +10,6 @@ import { defineAsyncComponent } from 'vue'
  */
 export {
   createWechatAuth,
-  wechatAuthKey,
   type WechatAuth,
   type WechatAuthContext,
   type WechatAuthOptions,
