@@ -72,12 +72,16 @@ export default tseslint.config(
     },
   },
   {
-    files: ['apps/web/src/**/*.{ts,vue}'],
+    files: ['apps/web/src/**/*.{ts,vue}', 'packages/vue/src/**/*.{ts,vue}'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['node:*'], message: 'The SPA runs in the browser.' }] },
+        {
+          patterns: [
+            { group: ['node:*'], message: 'The SPA (and @wxauth/vue) runs in the browser.' },
+          ],
+        },
       ],
     },
   },

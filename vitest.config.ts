@@ -54,6 +54,19 @@ export default defineConfig({
         },
       },
       {
+        plugins: [vue()],
+        resolve: { conditions: ['source', ...defaultClientConditions] },
+        test: {
+          name: 'vue',
+          root: 'packages/vue',
+          environment: 'happy-dom',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          // test/pack.test.ts packs, installs and runs the package outside the workspace
+          testTimeout: 20_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
         extends: true,
         test: {
           name: 'e2e',

@@ -24,6 +24,7 @@ import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import vue from '@vitejs/plugin-vue'
 import { build } from 'vite'
+import { VUE_FLAGS } from '../vite.config.ts'
 import { WEB_ROOT, buildSpa } from './build-spa.mjs'
 
 const INITIAL_BUDGET = 52_000
@@ -92,7 +93,8 @@ createApp({ render: () => h(RouterView) }).use(createPinia()).use(router).mount(
   await build({
     root,
     configFile: false,
-    plugins: [vue()], // same Vue feature flags as the SPA's build
+    plugins: [vue()],
+    define: VUE_FLAGS, // same Vue feature flags as the SPA's build
     logLevel: 'error',
     build: { outDir, emptyOutDir: true, target: 'es2019' },
   })

@@ -1,14 +1,19 @@
 import { describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
-import { createTestingPinia } from '@pinia/testing'
 import { createMemoryHistory, createRouter } from 'vue-router'
+import type { AuthStatus } from '@wxauth/vue'
+import { testingAuth, type AuthState } from '../test/support/auth.js'
 import App from './App.vue'
 
 vi.mock('qrcode', () => ({ toDataURL: vi.fn(async () => 'data:image/png;base64,AAAA') }))
 
-const session = { scope: 'snsapi_base', snapshot: false, expiresAt: '2030-01-01T00:00:00.000Z' }
+const session = {
+  scope: 'snsapi_base',
+  snapshot: false,
+  expiresAt: '2030-01-01T00:00:00.000Z',
+} as const
 
-async function setup(auth: Record<string, unknown>) {
+async function setup(auth: AuthState) {
   const router = createRouter({
     history: createMemoryHistory(),
     routes: [
@@ -19,7 +24,7 @@ async function setup(auth: Record<string, unknown>) {
   await router.push('/')
   const wrapper = mount(App, {
     global: {
-      plugins: [router, createTestingPinia({ createSpy: vi.fn, initialState: { auth } })],
+      plugins: [router, ...testingAuth(auth).plugins],
     },
   })
   await flushPromises()
@@ -28,39 +33,48 @@ async function setup(auth: Record<string, unknown>) {
 
 describe('App shell', () => {
   it('renders the page and the tab bar once there is a session', async () => {
-    const wrapper = await setup({ session, status: 'ready' })
+    const wrapper = await setup({ session, status: { kind: 'ready' } })
     expect(wrapper.text()).toContain('activity page')
     expect(wrapper.find('[data-test=tab-profile]').exists()).toBe(true)
   })
 
   it('shows a fixed-size skeleton, not an empty page, while the session loads', async () => {
-    const wrapper = await setup({ session: null, status: 'loading' })
+    const wrapper = await setup({ session: null, status: { kind: 'loading' } })
     expect(wrapper.find('.page-skeleton').exists()).toBe(true)
     expect(wrapper.text()).not.toContain('activity page')
   })
 
   it.each([
-    ['cancelled', 'screen-cancelled'],
-    ['upgrade', 'screen-upgrade'],
-    ['unavailable', 'screen-unavailable'],
-    ['loop-stopped', 'screen-loop-stopped'],
-    ['signed-out', 'screen-signed-out'],
-    ['open-in-wechat', 'screen-open-in-wechat'],
-  ])('status %s shows its screen instead of the page', async (status, hook) => {
-    const wrapper = await setup({ session, status })
-    // open-in-wechat is an async chunk: give its import a moment
-    await vi.waitFor(() => expect(wrapper.find(`[data-test=${hook}]`).exists()).toBe(true))
-    expect(wrapper.text()).not.toContain('activity page')
-  })
+    [{ kind: 'cancelled' }, 'screen-cancelled'],
+    [{ kind: 'upgrade' }, 'screen-upgrade'],
+    [{ kind: 'unavailable', reason: 'wechat' }, 'screen-unavailable'],
+    [{ kind: 'loop-stopped', reason: 'too-many-trips' }, 'screen-loop-stopped'],
+    [{ kind: 'signed-out' }, 'screen-signed-out'],
+    [{ kind: 'open-in-wechat' }, 'screen-open-in-wechat'],
+  ] as Array<[AuthStatus, string]>)(
+    'status %o shows its screen instead of the page',
+    async (status, hook) => {
+      const wrapper = await setup({ session, status })
+      // open-in-wechat is an async chunk: give its import a moment
+      await vi.waitFor(() => expect(wrapper.find(`[data-test=${hook}]`).exists()).toBe(true))
+      expect(wrapper.text()).not.toContain('activity page')
+    },
+  )
 
   it('a snapshot visitor gets the banner above the read-only page', async () => {
-    const wrapper = await setup({ session: { ...session, snapshot: true }, status: 'snapshot' })
+    const wrapper = await setup({
+      session: { ...session, snapshot: true },
+      status: { kind: 'snapshot' },
+    })
     expect(wrapper.find('[data-test=screen-snapshot]').exists()).toBe(true)
     expect(wrapper.text()).toContain('activity page')
   })
 
   it('shows progress while leaving for WeChat', async () => {
-    const wrapper = await setup({ session: null, status: 'redirecting' })
+    const wrapper = await setup({
+      session: null,
+      status: { kind: 'redirecting', scope: 'snsapi_base' },
+    })
     expect(wrapper.find('[data-test=redirecting]').exists()).toBe(true)
   })
 })

@@ -3,8 +3,7 @@
  * apply when an option is unset.
  */
 import type { Scope } from '@wxauth/shared'
-
-export type RouterMode = 'history' | 'hash'
+import type { RouterMode } from '@wxauth/vue'
 
 /** `VITE_ROUTER_MODE=hash` selects `createWebHashHistory`; history mode is the default. */
 export const ROUTER_MODE: RouterMode =

@@ -1,28 +1,22 @@
-// Wiring only: boot reads the landing URL, then pinia, the auth store, the router, mount.
+// Wiring only: the WeChat login (it reads the landing URL), then pinia, the login, the router, mount.
 import 'weui/dist/style/weui.min.css'
+import '@wxauth/vue/style.css'
 import './styles/main.css'
 import { createApp } from 'vue'
 import { createPinia } from 'pinia'
-import { isWechatBrowser } from '@wxauth/shared'
+import { createWechatAuth } from '@wxauth/vue'
 import App from './App.vue'
-import { bootAuth } from './boot/boot-auth.js'
+import { BASE_URL, LOGIN_SCOPE, ROUTER_MODE } from './config.js'
 import { createAppRouter } from './router/index.js'
-import { useAuthStore } from './stores/auth.js'
 
-// Before the router exists: take code/state out of the address bar (DESIGN.md §3 step 3).
-const landing = bootAuth()
-
-const app = createApp(App)
-app.use(createPinia())
-const auth = useAuthStore()
-auth.start({
-  cancelled: landing.cancelled,
-  outsideWechat: import.meta.env.PROD && !isWechatBrowser(navigator.userAgent),
+// Before the router exists: take code/state out of the address bar
+// (docs/architecture.md#the-login-flow). Production builds outside WeChat show the QR-code screen.
+const auth = createWechatAuth({
+  baseURL: '/api',
+  scope: LOGIN_SCOPE,
+  routerMode: ROUTER_MODE,
+  routerBase: BASE_URL,
+  wechatOnly: import.meta.env.PROD,
 })
-app.use(createAppRouter())
-app.mount('#app')
 
-// Restored from the back/forward cache: recheck instead of bouncing to WeChat again.
-window.addEventListener('pageshow', (event) => {
-  if (event.persisted) void auth.revalidate()
-})
+createApp(App).use(createPinia()).use(auth).use(createAppRouter()).mount('#app')

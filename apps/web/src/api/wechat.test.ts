@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { setApiFailureListener, type ApiFailureListener } from './client.js'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { authApp } from '../../test/support/auth.js'
 import { fetchJssdkConfig, fetchSubscription } from './wechat.js'
 
 function json(body: unknown, status = 200): Response {
@@ -10,35 +10,29 @@ function json(body: unknown, status = 200): Response {
 }
 
 describe('api/wechat', () => {
-  const listener = vi.fn<ApiFailureListener>()
-  let fetchMock: ReturnType<typeof vi.fn>
+  let fetch: ReturnType<typeof vi.fn<typeof globalThis.fetch>>
+  let login: ReturnType<typeof authApp>
 
   beforeEach(() => {
-    listener.mockClear()
-    setApiFailureListener(listener)
-    fetchMock = vi.fn()
-    vi.stubGlobal('fetch', fetchMock)
-  })
-  afterEach(() => {
-    setApiFailureListener(null)
-    vi.unstubAllGlobals()
+    fetch = vi.fn<typeof globalThis.fetch>()
+    login = authApp(fetch)
   })
 
   it('fetchSubscription asks GET /api/me/subscription', async () => {
-    fetchMock.mockResolvedValue(json({ subscribed: false, qrCodeUrl: 'https://x.test/qr.jpg' }))
-    await expect(fetchSubscription()).resolves.toEqual({
+    fetch.mockResolvedValue(json({ subscribed: false, qrCodeUrl: 'https://x.test/qr.jpg' }))
+    await expect(fetchSubscription(login.auth.quietApi)).resolves.toEqual({
       subscribed: false,
       qrCodeUrl: 'https://x.test/qr.jpg',
     })
-    expect(String(fetchMock.mock.calls[0]?.[0])).toBe('/api/me/subscription')
+    expect(String(fetch.mock.calls[0]?.[0])).toBe('/api/me/subscription')
   })
 
   it('fetchJssdkConfig sends the url to sign, encoded, as the one query parameter', async () => {
     const answer = { appId: 'wx5f3c1a9e2b7d4f60', timestamp: 1, nonceStr: 'n', signature: 's' }
-    fetchMock.mockResolvedValue(json(answer))
+    fetch.mockResolvedValue(json(answer))
     const url = 'http://127.0.0.1:5173/me?code=C0DE&state=S7&x=a b'
-    await expect(fetchJssdkConfig(url)).resolves.toEqual(answer)
-    const requested = new URL(String(fetchMock.mock.calls[0]?.[0]), 'http://127.0.0.1:5173')
+    await expect(fetchJssdkConfig(login.auth.quietApi, url)).resolves.toEqual(answer)
+    const requested = new URL(String(fetch.mock.calls[0]?.[0]), 'http://127.0.0.1:5173')
     expect(requested.pathname).toBe('/api/jssdk/config')
     expect([...requested.searchParams]).toEqual([['url', url]])
   })
@@ -48,12 +42,16 @@ describe('api/wechat', () => {
     ['WECHAT_UNAVAILABLE', 503],
     ['AUTH_REQUIRED', 401],
   ])(
-    'a %s failure rejects, and never reaches the page-wide failure listener',
+    'a %s failure rejects, and never switches the page to a screen or a login',
     async (code, status) => {
-      fetchMock.mockResolvedValue(json({ statusCode: status, code, message: 'x' }, status))
-      await expect(fetchJssdkConfig('http://127.0.0.1:5173/')).rejects.toThrow()
-      await expect(fetchSubscription()).rejects.toThrow()
-      expect(listener).not.toHaveBeenCalled()
+      fetch.mockImplementation(async () => json({ statusCode: status, code, message: 'x' }, status))
+      await expect(
+        fetchJssdkConfig(login.auth.quietApi, 'http://127.0.0.1:5173/'),
+      ).rejects.toThrow()
+      await expect(fetchSubscription(login.auth.quietApi)).rejects.toThrow()
+      await new Promise((resolve) => setTimeout(resolve, 0))
+      expect(login.store().status).toEqual({ kind: 'idle' })
+      expect(fetch).toHaveBeenCalledTimes(2) // no authorize-url request either
     },
   )
 })

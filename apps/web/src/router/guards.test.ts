@@ -1,16 +1,14 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
-import { fetchMe } from '../api/me.js'
-import { useAuthStore } from '../stores/auth.js'
+import { authApp } from '../../test/support/auth.js'
 import { installAuthGuard } from './guards.js'
 
-vi.mock('../api/me.js', () => ({ fetchMe: vi.fn(), refreshMe: vi.fn() }))
-vi.mock('../api/client.js', () => ({ setApiFailureListener: vi.fn() }))
-
 const Page = { template: '<p>page</p>' }
+const SESSION = { scope: 'snsapi_base', snapshot: false, expiresAt: '2030-01-01T00:00:00Z' }
 
-function makeRouter(preload = vi.fn(async () => {})) {
+/** The app's router with the guard, installed in an app with a real login on `fetch`. */
+function setup(fetch: typeof globalThis.fetch, preload = vi.fn(async () => {})) {
+  const login = authApp(fetch)
   const router = createRouter({
     history: createMemoryHistory(),
     routes: [
@@ -19,50 +17,53 @@ function makeRouter(preload = vi.fn(async () => {})) {
     ],
   })
   installAuthGuard(router)
-  return { router, preload }
+  login.app.use(router) // starts the first navigation, to `/`
+  return { router, preload, store: login.store }
 }
+
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
 
 describe('auth guard', () => {
   beforeEach(() => {
-    vi.clearAllMocks()
-    setActivePinia(createPinia())
+    history.replaceState(null, '', '/')
   })
 
   it('waits for the session and the route data, fetched in parallel', async () => {
     let answer!: () => void
-    vi.mocked(fetchMe).mockReturnValue(
-      new Promise((resolve) => {
-        answer = () =>
-          resolve({
-            user: null,
-            session: { scope: 'snsapi_base', snapshot: false, expiresAt: '2030-01-01T00:00:00Z' },
-          })
-      }),
+    const fetch = vi.fn<typeof globalThis.fetch>(
+      () =>
+        new Promise<Response>(
+          (resolve) => (answer = () => resolve(json({ user: null, session: SESSION }))),
+        ),
     )
-    const { router, preload } = makeRouter()
-    const navigation = router.push('/')
+    const { router, preload, store } = setup(fetch)
     await vi.waitFor(() => expect(preload).toHaveBeenCalledTimes(1))
-    expect(fetchMe).toHaveBeenCalledTimes(1) // both requests are in flight together
+    expect(fetch).toHaveBeenCalledTimes(1) // both requests are in flight together
+    expect(String(fetch.mock.calls[0]?.[0])).toBe('/api/me')
     expect(router.currentRoute.value.name).toBeUndefined()
     answer()
-    await navigation
+    await router.isReady()
     expect(router.currentRoute.value.name).toBe('activity')
-    expect(useAuthStore().status).toBe('ready')
+    expect(store().status).toEqual({ kind: 'ready' })
   })
 
   it('remembers the target route as the login return path', async () => {
-    vi.mocked(fetchMe).mockRejectedValue(new Error('401'))
-    const { router } = makeRouter()
+    // the network is down: the unavailable screen, no trip to WeChat
+    const { router, store } = setup(vi.fn(() => Promise.reject(new TypeError('Failed to fetch'))))
+    await router.isReady()
     await router.push('/me?tab=1')
-    expect(useAuthStore().returnPath).toBe('/me?tab=1')
+    expect(store().returnPath).toBe('/me?tab=1')
+    expect(store().status).toEqual({ kind: 'unavailable', reason: 'network' })
   })
 
   it('loads nothing while a screen waits for a tap', async () => {
-    const auth = useAuthStore()
-    auth.start({ cancelled: true, outsideWechat: false })
-    const { router, preload } = makeRouter()
-    await router.push('/')
-    expect(fetchMe).not.toHaveBeenCalled()
+    history.replaceState(null, '', '/?state=Zq3xY9bK2mP7vR1tW5sN8dF4gH6jL0aC') // a cancelled login
+    const fetch = vi.fn()
+    const { router, preload, store } = setup(fetch)
+    await router.isReady()
+    expect(store().status).toEqual({ kind: 'cancelled' })
+    expect(fetch).not.toHaveBeenCalled()
     expect(preload).not.toHaveBeenCalled()
     expect(router.currentRoute.value.name).toBe('activity')
   })

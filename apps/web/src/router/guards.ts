@@ -3,7 +3,7 @@
  * (https://router.vuejs.org/guide/advanced/navigation-guards.html).
  */
 import type { Router } from 'vue-router'
-import { useAuthStore } from '../stores/auth.js'
+import { useWechatAuth } from '@wxauth/vue'
 
 /**
  * Before every navigation: remember the target (a login comes back to it), then wait for the
@@ -12,9 +12,9 @@ import { useAuthStore } from '../stores/auth.js'
  */
 export function installAuthGuard(router: Router): void {
   router.beforeEach(async (to) => {
-    const auth = useAuthStore()
+    const auth = useWechatAuth()
     auth.setReturnPath(to.fullPath)
-    if (auth.waitsForTap) return true // a screen waits for a tap: load nothing behind it
+    if (auth.waitsForTap.value) return true // a screen waits for a tap: load nothing behind it
     await Promise.all([auth.ensureLoaded(), to.meta.preload?.()])
     return true
   })

@@ -6,7 +6,7 @@ import {
   type Router,
   type RouteRecordRaw,
 } from 'vue-router'
-import { BASE_URL, ROUTER_MODE, type RouterMode } from '../config.js'
+import { BASE_URL, ROUTER_MODE } from '../config.js'
 import { useActivityStore } from '../stores/activity.js'
 import { installAuthGuard } from './guards.js'
 
@@ -33,9 +33,13 @@ export const routes: RouteRecordRaw[] = [
   { path: '/:pathMatch(.*)*', redirect: { name: 'activity' } },
 ]
 
-/** The app's router: history mode unless built with `VITE_ROUTER_MODE=hash`. */
-export function createAppRouter(mode: RouterMode = ROUTER_MODE): Router {
-  const history = mode === 'hash' ? createWebHashHistory(BASE_URL) : createWebHistory(BASE_URL)
+/**
+ * The app's router: history mode unless built with `VITE_ROUTER_MODE=hash` (a build-time constant,
+ * so the build keeps only the history it uses).
+ */
+export function createAppRouter(): Router {
+  const history =
+    ROUTER_MODE === 'hash' ? createWebHashHistory(BASE_URL) : createWebHistory(BASE_URL)
   const router = createRouter({ history, routes })
   installAuthGuard(router)
   return router

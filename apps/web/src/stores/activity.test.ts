@@ -1,12 +1,10 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { createPinia, setActivePinia } from 'pinia'
 import type { ActivityResponse } from '@wxauth/shared'
+import { authApp } from '../../test/support/auth.js'
 import { fetchActivity, joinActivity } from '../api/activity.js'
 import { useActivityStore } from './activity.js'
-import { useAuthStore } from './auth.js'
 
 vi.mock('../api/activity.js', () => ({ fetchActivity: vi.fn(), joinActivity: vi.fn() }))
-vi.mock('../api/client.js', () => ({ setApiFailureListener: vi.fn() }))
 
 const activity: ActivityResponse = {
   id: 1,
@@ -21,9 +19,11 @@ const activity: ActivityResponse = {
 }
 
 describe('useActivityStore', () => {
+  let login: ReturnType<typeof authApp>
+
   beforeEach(() => {
     vi.clearAllMocks()
-    setActivePinia(createPinia())
+    login = authApp(vi.fn())
   })
 
   it('load shares one request between concurrent callers', async () => {
@@ -31,6 +31,7 @@ describe('useActivityStore', () => {
     const store = useActivityStore()
     await Promise.all([store.load(), store.load()])
     expect(fetchActivity).toHaveBeenCalledTimes(1)
+    expect(fetchActivity).toHaveBeenCalledWith(login.auth.api) // the login's client
     expect(store.activity?.title).toBe('周末读书会')
     expect(store.loading).toBe(false)
   })
@@ -45,8 +46,7 @@ describe('useActivityStore', () => {
   it('join marks the activity joined and lists me first', async () => {
     vi.mocked(fetchActivity).mockResolvedValue(activity)
     vi.mocked(joinActivity).mockResolvedValue({ joined: true, participantCount: 2 })
-    const auth = useAuthStore()
-    auth.user = {
+    login.store().user = {
       id: 2,
       openid: 'o1',
       nickname: '测试用户',
@@ -64,6 +64,7 @@ describe('useActivityStore', () => {
     expect(store.activity?.joined).toBe(true)
     expect(store.activity?.participantCount).toBe(2)
     expect(store.activity?.participants[0]?.nickname).toBe('测试用户')
+    expect(joinActivity).toHaveBeenCalledWith(login.auth.api)
   })
 
   it('a refused join (upgrade, snapshot) changes nothing', async () => {

@@ -1,11 +1,16 @@
-/** The demo business: one H5 activity, joined or not, and its recent participants. */
+/**
+ * The demo business: one H5 activity, joined or not, and its recent participants. Its requests go
+ * through the login's `api` (`useWechatAuth()`, which a pinia setup store may call: pinia runs it
+ * in the app's injection context), so the first of them after the landing logs the user in.
+ */
 import { ref } from 'vue'
 import { defineStore } from 'pinia'
 import type { ActivityResponse } from '@wxauth/shared'
+import { useWechatAuth } from '@wxauth/vue'
 import { fetchActivity, joinActivity } from '../api/activity.js'
-import { useAuthStore } from './auth.js'
 
 export const useActivityStore = defineStore('activity', () => {
+  const { api, user } = useWechatAuth()
   const activity = ref<ActivityResponse | null>(null)
   const loading = ref(false)
   /** The last load failed with something the page shows in place (not a login or a screen). */
@@ -19,7 +24,7 @@ export const useActivityStore = defineStore('activity', () => {
     inflight ??= (async () => {
       loading.value = true
       try {
-        activity.value = await fetchActivity()
+        activity.value = await fetchActivity(api)
         failed.value = false
       } catch {
         failed.value = true // auth failures were mapped by the client; the page shows a retry
@@ -40,8 +45,8 @@ export const useActivityStore = defineStore('activity', () => {
     if (current === null || current.joined || joining.value) return
     joining.value = true
     try {
-      const result = await joinActivity()
-      const me = useAuthStore().user
+      const result = await joinActivity(api)
+      const me = user.value
       const alreadyListed =
         me !== null && current.participants.some((p) => p.nickname === me.nickname)
       activity.value = {

@@ -1,14 +1,16 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { createPinia, setActivePinia } from 'pinia'
+import { authApp } from '../../test/support/auth.js'
 import { fetchSubscription } from '../api/wechat.js'
 import { useSubscriptionStore } from './subscription.js'
 
 vi.mock('../api/wechat.js', () => ({ fetchSubscription: vi.fn() }))
 
 describe('useSubscriptionStore', () => {
+  let login: ReturnType<typeof authApp>
+
   beforeEach(() => {
     vi.clearAllMocks()
-    setActivePinia(createPinia())
+    login = authApp(vi.fn())
   })
 
   it('load shares one request between concurrent callers', async () => {
@@ -18,6 +20,7 @@ describe('useSubscriptionStore', () => {
     expect(store.loading).toBe(true)
     await pending
     expect(fetchSubscription).toHaveBeenCalledTimes(1)
+    expect(fetchSubscription).toHaveBeenCalledWith(login.auth.quietApi) // failures stay quiet
     expect(store.subscription).toEqual({ subscribed: false, qrCodeUrl: 'q' })
     expect(store.loading).toBe(false)
   })

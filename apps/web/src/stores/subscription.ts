@@ -5,9 +5,11 @@
 import { ref } from 'vue'
 import { defineStore } from 'pinia'
 import type { SubscriptionResponse } from '@wxauth/shared'
+import { useWechatAuth } from '@wxauth/vue'
 import { fetchSubscription } from '../api/wechat.js'
 
 export const useSubscriptionStore = defineStore('subscription', () => {
+  const { quietApi } = useWechatAuth()
   /** null until known (not asked yet, loading, or the last load failed). */
   const subscription = ref<SubscriptionResponse | null>(null)
   const loading = ref(false)
@@ -19,7 +21,7 @@ export const useSubscriptionStore = defineStore('subscription', () => {
     inflight ??= (async () => {
       loading.value = true
       try {
-        subscription.value = await fetchSubscription()
+        subscription.value = await fetchSubscription(quietApi)
       } catch (error) {
         console.warn('[wxauth] follower status unavailable:', describe(error))
       } finally {

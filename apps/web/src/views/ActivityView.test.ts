@@ -1,12 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { mount } from '@vue/test-utils'
-import { createTestingPinia } from '@pinia/testing'
 import type {
   ActivityResponse,
   SessionInfo,
   SubscriptionResponse,
   WechatUser,
 } from '@wxauth/shared'
+import type { AuthStatus } from '@wxauth/vue'
+import { testingAuth } from '../../test/support/auth.js'
 import { useActivityStore } from '../stores/activity.js'
 import { useSubscriptionStore } from '../stores/subscription.js'
 import { setupWechatShare } from '../wechat/jssdk.js'
@@ -45,32 +46,26 @@ function setup(
     activity?: Partial<ActivityResponse>
     session?: SessionInfo
     user?: WechatUser | null
-    status?: string
+    status?: AuthStatus
     subscription?: SubscriptionResponse | null
     subscriptionLoading?: boolean
   } = {},
 ) {
-  const wrapper = mount(ActivityView, {
-    global: {
-      plugins: [
-        createTestingPinia({
-          createSpy: vi.fn,
-          initialState: {
-            auth: {
-              session: state.session ?? session,
-              user: state.user ?? null,
-              status: state.status ?? 'ready',
-            },
-            activity: { activity: { ...activity, ...state.activity } },
-            subscription: {
-              subscription: state.subscription ?? null,
-              loading: state.subscriptionLoading ?? false,
-            },
-          },
-        }),
-      ],
+  const { plugins } = testingAuth(
+    {
+      session: state.session ?? session,
+      user: state.user ?? null,
+      status: state.status ?? { kind: 'ready' },
     },
-  })
+    {
+      activity: { activity: { ...activity, ...state.activity } },
+      subscription: {
+        subscription: state.subscription ?? null,
+        loading: state.subscriptionLoading ?? false,
+      },
+    },
+  )
+  const wrapper = mount(ActivityView, { global: { plugins } })
   return { wrapper, store: useActivityStore(), following: useSubscriptionStore() }
 }
 
@@ -114,7 +109,10 @@ describe('ActivityView', () => {
   })
 
   it('a snapshot visitor sees the activity but no write button', () => {
-    const { wrapper } = setup({ session: { ...session, snapshot: true }, status: 'snapshot' })
+    const { wrapper } = setup({
+      session: { ...session, snapshot: true },
+      status: { kind: 'snapshot' } as const,
+    })
     expect(wrapper.get('h1').text()).toBe('周末读书会')
     expect(wrapper.find('[data-test=join]').exists()).toBe(false)
     expect(wrapper.find('button').exists()).toBe(false)
@@ -154,7 +152,7 @@ describe('ActivityView: the follow card', () => {
       {
         user,
         session: { ...session, snapshot: true },
-        status: 'snapshot',
+        status: { kind: 'snapshot' } as const,
         subscription: { subscribed: false },
       },
     ],
@@ -170,7 +168,10 @@ describe('ActivityView: the follow card', () => {
 
   it.each([
     ['without a stored profile', { user: null }],
-    ['for a snapshot guest', { user, session: { ...session, snapshot: true }, status: 'snapshot' }],
+    [
+      'for a snapshot guest',
+      { user, session: { ...session, snapshot: true }, status: { kind: 'snapshot' } as const },
+    ],
     ['when already known', { user, subscription: { subscribed: true } }],
     ['while already loading', { user, subscriptionLoading: true }],
   ])('does not ask %s', (_, state) => {
@@ -195,7 +196,11 @@ describe('ActivityView: JS-SDK sharing', () => {
     await vi.waitFor(() => expect(setupWechatShare).toHaveBeenCalledOnce())
     expect(setupWechatShare).toHaveBeenCalledWith(
       { title: '周末读书会', desc: '一起读一本好书', imgUrl: 'https://example.com/cover.jpg' },
-      { snapshot: false },
+      {
+        snapshot: false,
+        entryUrl: window.location.href.split('#')[0],
+        fetchConfig: expect.any(Function),
+      },
     )
   })
 
@@ -210,7 +215,7 @@ describe('ActivityView: JS-SDK sharing', () => {
 
   it('never for a snapshot guest, and never outside WeChat', async () => {
     inWechat()
-    setup({ session: { ...session, snapshot: true }, status: 'snapshot' })
+    setup({ session: { ...session, snapshot: true }, status: { kind: 'snapshot' } })
     vi.restoreAllMocks()
     setup()
     await new Promise((resolve) => setTimeout(resolve, 10))

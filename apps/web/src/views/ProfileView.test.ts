@@ -1,8 +1,7 @@
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { mount } from '@vue/test-utils'
-import { createTestingPinia } from '@pinia/testing'
 import type { SessionInfo, WechatUser } from '@wxauth/shared'
-import { useAuthStore } from '../stores/auth.js'
+import { testingAuth, type AuthState } from '../../test/support/auth.js'
 import ProfileView from './ProfileView.vue'
 
 const user: WechatUser = {
@@ -24,18 +23,15 @@ const session: SessionInfo = {
   expiresAt: '2030-01-01T00:00:00.000Z',
 }
 
-function setup(state: Record<string, unknown>) {
-  const wrapper = mount(ProfileView, {
-    global: {
-      plugins: [createTestingPinia({ createSpy: vi.fn, initialState: { auth: state } })],
-    },
-  })
-  return { wrapper, auth: useAuthStore() }
+function setup(state: AuthState) {
+  const { plugins, store } = testingAuth(state)
+  const wrapper = mount(ProfileView, { global: { plugins } })
+  return { wrapper, auth: store() }
 }
 
 describe('ProfileView', () => {
   it('shows a sharp avatar, the nickname, the scope and the unionid fact', () => {
-    const { wrapper } = setup({ user, session, status: 'ready' })
+    const { wrapper } = setup({ user, session, status: { kind: 'ready' } })
     const avatar = wrapper.get('.profile-card img')
     expect(avatar.attributes('src')).toBe('https://thirdwx.qlogo.cn/mmopen/vi_32/abc/132')
     expect(avatar.attributes('width')).toBe('66')
@@ -54,7 +50,7 @@ describe('ProfileView', () => {
   it('refresh and logout call the store', async () => {
     const { wrapper, auth } = setup({ user, session })
     await wrapper.get('[data-test=refresh-profile]').trigger('click')
-    expect(auth.refreshProfile).toHaveBeenCalledOnce()
+    expect(auth.refresh).toHaveBeenCalledOnce()
     await wrapper.get('[data-test=logout]').trigger('click')
     expect(auth.logout).toHaveBeenCalledOnce()
   })
@@ -63,9 +59,9 @@ describe('ProfileView', () => {
     const { wrapper, auth } = setup({ user: null, session: { ...session, scope: 'snsapi_base' } })
     expect(wrapper.find('[data-test=nickname]').exists()).toBe(false)
     expect(wrapper.get('.profile-card img').classes()).toContain('user-avatar_fallback')
-    expect(auth.startLogin).not.toHaveBeenCalled()
+    expect(auth.login).not.toHaveBeenCalled()
     await wrapper.get('[data-test=authorize-profile]').trigger('click')
-    expect(auth.startLogin).toHaveBeenCalledWith('snsapi_userinfo', { manual: true })
+    expect(auth.login).toHaveBeenCalledWith('snsapi_userinfo')
   })
 
   it('keeps the same card geometry with or without a profile (no layout shift)', () => {

@@ -77,7 +77,7 @@ describe('signatureUrl', () => {
     expect(signatureUrl(IOS_WECHAT, `${ENTRY}#/me`, CURRENT)).toBe(ENTRY)
   })
 
-  it('iOS falls back to the current URL before boot recorded an entry URL', () => {
+  it('iOS falls back to the current URL without a recorded entry URL', () => {
     expect(signatureUrl(IOS_WECHAT, '', CURRENT)).toBe('https://h5.example.com/me?tab=1')
   })
 })

@@ -5,10 +5,11 @@
  * (`GET /api/jssdk/config`), and every failure (script, network, `wx.error`) is logged with
  * `console.warn` and otherwise ignored: sharing is an extra, the page never waits for it.
  *
- * The URL to sign (pain-points.md P2-3): iOS WeChat verifies against the URL the page was *entered*
- * with (recorded at boot by `auth/entry-url.ts`, possibly still carrying the used code), Android
+ * The URL to sign: iOS WeChat verifies against the URL the page was *entered* with (recorded by
+ * `@wxauth/vue` when the page landed, `entryUrl`, possibly still carrying the used code), Android
  * against the current one; both without the `#fragment`.
  * @see https://developers.weixin.qq.com/doc/service/guide/h5/jssdk.html
+ * @see docs/wechat.md#js-sdk-signatures
  */
 import {
   isWechatBrowser,
@@ -16,9 +17,8 @@ import {
   type ActivityResponse,
   type JssdkConfigResponse,
 } from '@wxauth/shared'
-import { fetchJssdkConfig } from '../api/wechat.js'
-import { getEntryUrl } from '../auth/entry-url.js'
-import { ROUTER_MODE, type RouterMode } from '../config.js'
+import type { RouterMode } from '@wxauth/vue'
+import { ROUTER_MODE } from '../config.js'
 
 /** The official JS-SDK, 1.6.0 (步骤二：引入JS文件). */
 export const JSSDK_SCRIPT_URL = 'https://res.wx.qq.com/open/js/jweixin-1.6.0.js'
@@ -137,12 +137,14 @@ export function loadJssdk(doc: Document = document, win: Window = window): Promi
 export interface ShareEnvironment {
   /** A snapshot-page guest: no JS-SDK (WeChat's preview cannot use it). */
   snapshot: boolean
+  /** The signature of a URL (`GET /api/jssdk/config`, through the login's `quietApi`). */
+  fetchConfig: (url: string) => Promise<JssdkConfigResponse>
+  /** The URL the page was entered with (`useWechatAuth().entryUrl`); `''`: the current one. */
+  entryUrl?: string
   userAgent?: string
   href?: string
-  entryUrl?: string
   mode?: RouterMode
   load?: () => Promise<Wx>
-  fetchConfig?: (url: string) => Promise<JssdkConfigResponse>
 }
 
 /**
@@ -159,9 +161,7 @@ export async function setupWechatShare(
   try {
     const [wx, config] = await Promise.all([
       (env.load ?? loadJssdk)(),
-      (env.fetchConfig ?? fetchJssdkConfig)(
-        signatureUrl(userAgent, env.entryUrl ?? getEntryUrl(), href),
-      ),
+      env.fetchConfig(signatureUrl(userAgent, env.entryUrl ?? '', href)),
     ])
     const link = shareLink(href, env.mode ?? ROUTER_MODE)
     return await new Promise<boolean>((resolve) => {

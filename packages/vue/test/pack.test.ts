@@ -1,0 +1,231 @@
+// @vitest-environment node
+/**
+ * The packages as an adopter gets them: `pnpm pack` of `@wxauth/shared` and `@wxauth/vue` (each
+ * builds its dist/ in `prepack`), `npm install` of the tarballs with vue, pinia and happy-dom from
+ * the registry into a project outside the workspace, then
+ * - Node runs the built ESM in a happy-dom page: createWechatAuth cleans the landing URL, a mounted
+ *   app sends the code headers to a real HTTP server and becomes ready, and a cancelled landing
+ *   renders the packaged screen;
+ * - the workspace's TypeScript checks the README's quick start against the shipped declarations.
+ * Needs the npm registry (CI has it); every step has a time limit.
+ */
+import { execFile } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+const run = promisify(execFile)
+const VUE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const SHARED_ROOT = resolve(VUE_ROOT, '..', 'shared')
+const require = createRequire(import.meta.url)
+
+/** The version the workspace uses, so npm can often answer from its cache. */
+function versionOf(name: string): string {
+  const pkg = JSON.parse(
+    readFileSync(require.resolve(`${name}/package.json`, { paths: [VUE_ROOT] }), 'utf8'),
+  )
+  return (pkg as { version: string }).version
+}
+
+const CODE = '071CyW000UGidO1SxY000uNATs1CyW04'
+const STATE = 'Zq3xY9bK2mP7vR1tW5sN8dF4gH6jL0aC'
+
+/** Runs in the adopter's project, in Node: prints one JSON line of what it saw. */
+const CHECK_MJS = `
+import { createServer } from 'node:http'
+import { Window } from 'happy-dom'
+
+const CODE = '${CODE}'
+const STATE = '${STATE}'
+const seen = []
+const server = createServer((req, res) => {
+  seen.push({ path: req.url, code: req.headers['x-wechat-code'] ?? null, state: req.headers['x-wechat-state'] ?? null })
+  const ok = req.headers['x-wechat-code'] === CODE && req.headers['x-wechat-state'] === STATE
+  res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' })
+  res.end(JSON.stringify(ok
+    ? { user: null, session: { scope: 'snsapi_base', snapshot: false, expiresAt: '2030-01-01T00:00:00.000Z' } }
+    : { statusCode: 401, code: 'AUTH_REQUIRED', message: 'Please log in with WeChat' }))
+})
+await new Promise((ready) => server.listen(0, '127.0.0.1', ready))
+const origin = 'http://127.0.0.1:' + server.address().port
+
+// A page for Vue's DOM renderer, set up before vue is imported.
+const page = new Window({ url: 'https://h.example/orders?x=1&code=' + CODE + '&state=' + STATE })
+globalThis.window = page
+for (const name of ['document', 'Node', 'Element', 'HTMLElement', 'SVGElement', 'MathMLElement', 'Event']) {
+  if (!(name in globalThis)) globalThis[name] = name === 'document' ? page.document : page[name]
+}
+
+const { createApp, h, nextTick } = await import('vue')
+const { createPinia } = await import('pinia')
+const wx = await import('@wxauth/vue')
+
+const results = {}
+const auth = wx.createWechatAuth({ baseURL: origin + '/api', scope: 'snsapi_base' })
+results.cleaned = page.location.href
+results.entryUrl = auth.entryUrl
+
+const App = {
+  setup() {
+    const { status } = wx.useWechatAuth()
+    return () => h('main', [h('p', { id: 'status' }, status.value.kind), h(wx.WechatAuthScreen)])
+  },
+}
+const mount = (plugin) => {
+  const root = page.document.createElement('div')
+  page.document.body.appendChild(root)
+  createApp(App).use(createPinia()).use(plugin).mount(root)
+  return root
+}
+const root = mount(auth)
+await auth.useStore().ensureLoaded()
+await nextTick()
+results.status = root.querySelector('#status').textContent
+results.seen = seen
+
+page.happyDOM.setURL('https://h.example/?state=' + STATE)
+const cancelled = mount(wx.createWechatAuth())
+await nextTick()
+results.cancelled = cancelled.querySelector('[data-test=screen-cancelled] .weui-msg__title')?.textContent ?? null
+results.cancelledUrl = page.location.href
+
+console.log(JSON.stringify(results))
+server.close()
+await page.happyDOM.close()
+`
+
+/** The README's quick start, type-checked against dist/*.d.ts. */
+const USAGE_TS = `
+import { createApp, defineComponent, h } from 'vue'
+import { createPinia } from 'pinia'
+import {
+  WechatAuthScreen,
+  createWechatAuth,
+  useWechatAuth,
+  type AuthStatus,
+  type WechatAuthContext,
+} from '@wxauth/vue'
+
+const auth = createWechatAuth({ baseURL: '/api', scope: 'snsapi_base' }) // before createRouter
+const App = defineComponent(() => {
+  const { user, session, status, login, logout, refresh, api }: WechatAuthContext = useWechatAuth()
+  const kind: AuthStatus['kind'] = status.value.kind
+  const orders: Promise<Array<{ id: number }>> = api<Array<{ id: number }>>('/orders')
+  void [user.value?.nickname, session.value?.scope, kind, orders, login('snsapi_userinfo'), logout, refresh]
+  return () => h(WechatAuthScreen)
+})
+createApp(App).use(createPinia()).use(auth).mount('#app')
+// The declarations resolve (an unresolved one would be \`any\` and take these silently):
+// @ts-expect-error the scope is checked
+createWechatAuth({ scope: 'snsapi_login' })
+// @ts-expect-error a component is no string
+export const screen: string = WechatAuthScreen
+// @ts-expect-error the status is a union of objects
+export const text: string = useWechatAuth().status.value
+`
+
+const TSCONFIG = {
+  compilerOptions: {
+    target: 'ES2020',
+    module: 'ESNext',
+    moduleResolution: 'Bundler',
+    lib: ['ES2020', 'DOM'],
+    types: [],
+    strict: true,
+    noEmit: true,
+    // as create-vue sets it (ofetch's node types want undici); the expect-errors in usage.ts catch
+    // a declaration that did not resolve
+    skipLibCheck: true,
+  },
+  files: ['usage.ts'],
+}
+
+describe('pnpm pack → npm install outside the workspace', () => {
+  let work: string
+  let project: string
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'wxauth-pack-'))
+    const env = { ...process.env, NODE_ENV: 'production' } // Vitest's `test` would skew vite build
+    for (const dir of [SHARED_ROOT, VUE_ROOT]) {
+      await run('pnpm', ['pack', '--pack-destination', work], { cwd: dir, env, timeout: 120_000 })
+    }
+    const tarballs = readdirSync(work).filter((f) => f.endsWith('.tgz'))
+    const shared = tarballs.find((f) => f.startsWith('wxauth-shared-'))
+    const vue = tarballs.find((f) => f.startsWith('wxauth-vue-'))
+    if (!shared || !vue) throw new Error(`pnpm pack made ${tarballs.join(', ')}`)
+
+    project = join(work, 'adopter')
+    mkdirSync(project)
+    const local = (file: string) => `file:${join(work, file)}`
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({
+        name: 'adopter',
+        private: true,
+        type: 'module',
+        dependencies: {
+          '@wxauth/shared': local(shared),
+          '@wxauth/vue': local(vue),
+          vue: versionOf('vue'),
+          pinia: versionOf('pinia'),
+          'happy-dom': versionOf('happy-dom'),
+        },
+        // @wxauth/vue's "@wxauth/shared": "^0.1.0" is the tarball above, never the registry
+        overrides: { '@wxauth/shared': local(shared) },
+      }),
+    )
+    writeFileSync(join(project, 'check.mjs'), CHECK_MJS)
+    writeFileSync(join(project, 'usage.ts'), USAGE_TS)
+    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(TSCONFIG))
+    await run(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'],
+      {
+        cwd: project,
+        timeout: 240_000,
+      },
+    )
+  }, 420_000)
+
+  afterAll(() => {
+    if (work) rmSync(work, { recursive: true, force: true })
+  })
+
+  it('ships dist and the sources, and no tests', () => {
+    const files = readdirSync(join(project, 'node_modules', '@wxauth', 'vue', 'dist'))
+    expect(files).toEqual(expect.arrayContaining(['index.js', 'index.d.ts']))
+    const src = readdirSync(join(project, 'node_modules', '@wxauth', 'vue', 'src'))
+    expect(src.filter((f) => f.endsWith('.test.ts'))).toEqual([])
+    const manifest = JSON.parse(
+      readFileSync(join(project, 'node_modules', '@wxauth', 'vue', 'package.json'), 'utf8'),
+    ) as { dependencies: Record<string, string> }
+    expect(manifest.dependencies['@wxauth/shared']).toMatch(/^\^\d/) // workspace:^ was resolved
+  })
+
+  it('runs in Node: cleans the landing URL, sends the code headers, renders the screens', async () => {
+    const { stdout } = await run(process.execPath, ['check.mjs'], { cwd: project, timeout: 60_000 })
+    const results = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as Record<string, unknown>
+    expect(results).toEqual({
+      cleaned: 'https://h.example/orders?x=1',
+      entryUrl: `https://h.example/orders?x=1&code=${CODE}&state=${STATE}`,
+      status: 'ready',
+      seen: [{ path: '/api/me', code: CODE, state: STATE }],
+      cancelled: '你取消了授权',
+      cancelledUrl: 'https://h.example/',
+    })
+  })
+
+  it('type-checks the quick start against the shipped declarations', async () => {
+    const tsc = require.resolve('typescript/bin/tsc')
+    const result = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], {
+      cwd: project,
+      timeout: 120_000,
+    }).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? String(error) }))
+    expect(result.stdout).toBe('')
+  })
+})

@@ -1,0 +1,25 @@
+/**
+ * `pnpm build`: Vite library mode, one ES module entry (dist/index.js) plus the lazily loaded
+ * open-in-WeChat screen; the declarations come from `vue-tsc -p tsconfig.build.json`.
+ * @see https://vite.dev/guide/build.html#library-mode
+ */
+import { defineConfig } from 'vite'
+import vue from '@vitejs/plugin-vue'
+import pkg from './package.json' with { type: 'json' }
+
+/** Dependencies and peers stay imports: the app's bundler resolves (and dedupes) them. */
+const external = [...Object.keys(pkg.dependencies), ...Object.keys(pkg.peerDependencies)]
+
+export default defineConfig({
+  plugins: [vue()],
+  build: {
+    // WeChat's webviews include old iOS WKWebViews (see apps/web/vite.config.ts); the app's own
+    // build transpiles again for its target, this only keeps dist/ usable as it is.
+    target: 'es2019',
+    sourcemap: true,
+    lib: { entry: 'src/index.ts', formats: ['es'], fileName: 'index' },
+    rollupOptions: {
+      external: (id) => external.some((name) => id === name || id.startsWith(`${name}/`)),
+    },
+  },
+})
