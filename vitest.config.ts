@@ -17,6 +17,17 @@ export default defineConfig({
       },
       {
         extends: true,
+        // The repository's own scripts (pnpm dev): they start real servers, one file at a time.
+        test: {
+          name: 'scripts',
+          root: 'scripts',
+          environment: 'node',
+          include: ['**/*.test.ts'],
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
         test: { name: 'wechat', root: 'packages/wechat', environment: 'node' },
       },
       {

@@ -40,13 +40,15 @@ export default defineConfig({
   // `source` first: @wxauth/shared is used from its TypeScript source, no build step needed.
   resolve: { conditions: ['source', ...defaultClientConditions] },
   server: {
-    // The same host as the BFF's development PUBLIC_URL (http://127.0.0.1:5173): cookies set on
-    // `localhost` would not reach the callback on 127.0.0.1, costing a second trip to WeChat.
+    // The same host as the BFF's development PUBLIC_URL (http://127.0.0.1:<WEB_PORT>): cookies set
+    // on `localhost` would not reach the callback on 127.0.0.1, costing a second trip to WeChat.
     host: '127.0.0.1',
-    port: 5173,
+    // WEB_PORT moves the page (scripts/dev.ts points PUBLIC_URL and the simulator's domains at it);
+    // strict, because the BFF and the simulator expect exactly this origin.
+    port: Number(process.env.WEB_PORT || 5173),
     strictPort: true,
-    // The BFF (apps/bff) listens on 3000 in development; the SPA only ever talks to /api.
-    proxy: { '/api': { target: 'http://127.0.0.1:3000' } },
+    // The BFF listens on PORT (3000) in development; the SPA only ever talks to /api.
+    proxy: { '/api': { target: `http://127.0.0.1:${process.env.PORT || 3000}` } },
   },
   build: {
     // WeChat's in-app browser is XWeb (Chromium) on Android and WKWebView on iOS; es2019 also

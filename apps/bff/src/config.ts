@@ -34,6 +34,8 @@ export interface Config {
   host: string
   port: number
   logLevel: LogLevel
+  /** `pretty` (pino-pretty, when installed) or `json`; default pretty on a terminal in development. */
+  logFormat: 'pretty' | 'json' | null
 }
 
 /** Thrown by {@link loadConfig}; `problems` lists every bad or missing key. */
@@ -83,6 +85,9 @@ const ProcessEnvSchema = Type.Object({
   HOST: Type.Optional(Type.String({ minLength: 1 })),
   PORT: Type.Optional(
     Type.String({ pattern: '^[0-9]{1,5}$', description: 'a TCP port, 0 to 65535' }),
+  ),
+  LOG_FORMAT: Type.Optional(
+    Type.Union([Type.Literal('pretty'), Type.Literal('json')], { description: 'pretty or json' }),
   ),
   LOG_LEVEL: Type.Optional(
     Type.Union(
@@ -223,5 +228,6 @@ export function loadConfig(
     host: raw.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
     port: raw.PORT === undefined ? 3000 : Number(raw.PORT),
     logLevel: (raw.LOG_LEVEL as LogLevel | undefined) ?? 'info',
+    logFormat: (raw.LOG_FORMAT as 'pretty' | 'json' | undefined) ?? null,
   }
 }

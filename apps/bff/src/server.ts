@@ -22,8 +22,19 @@ function hasPinoPretty(): boolean {
 
 function createServerLogger(config: Config): pino.Logger {
   const options = loggerOptions(config.logLevel)
-  if (process.stdout.isTTY && !config.production && hasPinoPretty()) {
-    return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true } } })
+  // pnpm dev pipes the output (LOG_FORMAT=pretty); a terminal gets it pretty by default.
+  const pretty = config.logFormat
+    ? config.logFormat === 'pretty'
+    : process.stdout.isTTY && !config.production
+  if (pretty && hasPinoPretty()) {
+    return pino({
+      ...options,
+      transport: {
+        target: 'pino-pretty',
+        // One line per entry: readable beside the simulator's and Vite's output in pnpm dev.
+        options: { colorize: true, singleLine: true, ignore: 'pid,hostname' },
+      },
+    })
   }
   return pino(options, pino.destination({ dest: 1, sync: false }))
 }

@@ -1,0 +1,112 @@
+/**
+ * `pnpm dev` (scripts/dev.ts): the whole stack moves with WEB_PORT, PORT and MOCK_WECHAT_PORT (the
+ * proxy, PUBLIC_URL and the simulator's domains follow), the BFF's logs are readable lines, a busy
+ * port is one line naming its variable, and Ctrl+C stops everything quietly.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createServer, type Server } from 'node:net'
+import { fileURLToPath } from 'node:url'
+import { afterAll, describe, expect, it } from 'vitest'
+import { freePort } from './test-services.js'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const running: ChildProcess[] = []
+
+function launch(env: Record<string, string>) {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--conditions=source', 'scripts/dev.ts'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env, FORCE_COLOR: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // its own process group, as a terminal's foreground job is
+    },
+  )
+  running.push(child)
+  let output = ''
+  child.stdout!.on('data', (d) => (output += d))
+  child.stderr!.on('data', (d) => (output += d))
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
+  return { child, output: () => output, exited }
+}
+
+async function until(check: () => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out')
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+afterAll(() => {
+  for (const child of running) {
+    try {
+      if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGKILL')
+    } catch {
+      /* gone */
+    }
+  }
+})
+
+describe('pnpm dev', () => {
+  it('moves the whole stack with WEB_PORT, PORT and MOCK_WECHAT_PORT, and stops quietly on Ctrl+C', async () => {
+    const [web, bff, wechat, metrics] = await Promise.all([
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+    ])
+    const dev = launch({
+      WEB_PORT: String(web),
+      PORT: String(bff),
+      MOCK_WECHAT_PORT: String(wechat),
+      METRICS_PORT: String(metrics),
+    })
+    await until(() => dev.output().includes('wxauth is running'), 90_000)
+    expect(dev.output()).toContain(`http://127.0.0.1:${web}/`)
+
+    // Vite's proxy follows PORT: the BFF answers through the page's origin.
+    const me = await fetch(`http://127.0.0.1:${web}/api/me`)
+    expect(me.status).toBe(401)
+    expect(await me.json()).toMatchObject({ code: 'AUTH_REQUIRED' })
+    // PUBLIC_URL follows WEB_PORT, the BFF points at the simulator's port, which authorises the page.
+    const start = await fetch(`http://127.0.0.1:${web}/api/auth/authorize-url?returnTo=/`)
+    const { url } = (await start.json()) as { url: string }
+    expect(url.startsWith(`http://127.0.0.1:${wechat}/connect/oauth2/authorize?`)).toBe(true)
+    expect(new URL(url).searchParams.get('redirect_uri')).toBe(`http://127.0.0.1:${web}/`)
+    const callback = await fetch(url, { redirect: 'manual' })
+    expect(callback.status).toBe(302)
+    expect(callback.headers.get('location')).toMatch(
+      new RegExp(`^http://127\\.0\\.0\\.1:${web}/\\?code=`),
+    )
+
+    // Readable log lines, not raw JSON.
+    await until(() => /bff\s+.*request/.test(dev.output()), 10_000)
+    expect(dev.output()).not.toMatch(/"level":\d/)
+
+    // Ctrl+C: the terminal signals the whole foreground group.
+    const stoppedAt = Date.now()
+    process.kill(-dev.child.pid!, 'SIGINT')
+    expect(await dev.exited).toBe(0)
+    expect(Date.now() - stoppedAt).toBeLessThan(5_000)
+    expect(dev.output().trimEnd().endsWith('wxauth stopped.')).toBe(true)
+    expect(dev.output()).not.toMatch(/ERR_PNPM|ELIFECYCLE|\n\s+at /)
+  }, 120_000)
+
+  it('names the variable to change when a port is busy, in one line, and starts nothing', async () => {
+    const port = await freePort()
+    const blocker: Server = createServer()
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve))
+    try {
+      const dev = launch({ PORT: String(port), WEB_PORT: String(await freePort()) })
+      expect(await dev.exited).toBe(1)
+      const lines = dev.output().trim().split('\n')
+      expect(lines).toEqual([
+        `pnpm dev: port ${port} is in use; set PORT to a free port (e.g. PORT=${port + 1} pnpm dev)`,
+      ])
+    } finally {
+      blocker.close()
+    }
+  }, 30_000)
+})
