@@ -34,8 +34,18 @@ function checkBuildOptions(): Plugin {
  */
 export const VUE_FLAGS = { __VUE_OPTIONS_API__: 'false' }
 
-export default defineConfig({
-  plugins: [vue(), checkBuildOptions()],
+/**
+ * `pnpm dev:mock` (`vite --mode mock`): the mock BFF of `@wxauth/vue/mock` with the demo's business
+ * handlers (mock/index.ts). Imported only in that mode, so no other server or build loads it.
+ */
+async function mockPlugins(mode: string): Promise<Plugin[]> {
+  if (mode !== 'mock') return []
+  const { wechatAuthMock } = await import('@wxauth/vue/mock/vite')
+  return [wechatAuthMock({ mock: '/mock/index.ts', baseURL: '/api' })]
+}
+
+export default defineConfig(async ({ mode }) => ({
+  plugins: [vue(), checkBuildOptions(), ...(await mockPlugins(mode))],
   define: VUE_FLAGS,
   // `source` first: @wxauth/shared is used from its TypeScript source, no build step needed.
   resolve: { conditions: ['source', ...defaultClientConditions] },
@@ -57,4 +67,4 @@ export default defineConfig({
       treeshake: { moduleSideEffects: (id) => !/[\\/]typebox[\\/]/.test(id) },
     },
   },
-})
+}))

@@ -98,6 +98,8 @@ export function decide(
     return callback(request.redirectUri, null, request.state)
   }
   const chosen = isMockPersonaId(decision.persona) ? decision.persona : data.persona
+  // As the simulator: the persona chosen last is who the next silent login signs in as.
+  data.persona = chosen
   const persona: MockPersonaId = data.scenario === 'snapshot' ? 'snapshot' : chosen
   const code = randomBase62(32)
   data.codes[code] = { persona, scope: request.scope, issuedAt: now }
