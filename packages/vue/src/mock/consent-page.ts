@@ -110,7 +110,7 @@ export function mountConsentPage(mock: WechatAuthMock, options: ConsentPageOptio
   const win = options.window ?? window
   const doc = win.document
   const href = win.location.href
-  const appName = options.appName ?? '微信网页授权演示'
+  const appName = options.appName ?? 'wxauth 示例公众号'
   doc.title = '微信授权'
   const style = doc.createElement('style')
   style.textContent = CONSENT_CSS
