@@ -121,7 +121,7 @@ export interface WechatAuthMock {
 export function createWechatAuthMock(options: WechatAuthMockOptions = {}): WechatAuthMock {
   const baseURL = (options.baseURL ?? '/api').replace(/\/+$/, '')
   const appId = options.appId ?? MOCK_APP_ID
-  const now = options.now ?? Date.now
+  const now = options.now ?? (() => Date.now())
   const store = createMockStore(options.storage ?? memoryStorage())
 
   const authenticate = (request: Request, credentials?: MockCredentials): MockAuthResult =>
