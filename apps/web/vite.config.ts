@@ -64,7 +64,7 @@ export default defineConfig(async ({ mode }) => ({
     target: 'es2019',
     rollupOptions: {
       // TypeBox has no `sideEffects` field; nothing of it runs in the browser (see above).
-      treeshake: { moduleSideEffects: (id) => !/[\\/]typebox[\\/]/.test(id) },
+      treeshake: { moduleSideEffects: (id: string) => !/[\\/]typebox[\\/]/.test(id) },
     },
   },
 }))

@@ -32,9 +32,7 @@ const MARKERS = [
 function filesOf(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name)
-    return statSync(path).isDirectory()
-      ? filesOf(path).map((file) => join(name, file))
-      : [name]
+    return statSync(path).isDirectory() ? filesOf(path).map((file) => join(name, file)) : [name]
   })
 }
 

@@ -30,7 +30,11 @@ export function useMockBff() {
      */
     async land(
       scenario: ScenarioName,
-      { scope = 'snsapi_base', persona = 'alice', returnTo = '/' }: {
+      {
+        scope = 'snsapi_base',
+        persona = 'alice',
+        returnTo = '/',
+      }: {
         scope?: Scope
         persona?: MockPersonaId
         returnTo?: string

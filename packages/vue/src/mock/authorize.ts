@@ -10,11 +10,11 @@
  */
 import { SCOPES, type Scope } from '@wxauth/shared'
 import { randomBase62 } from './core.js'
+import { MOCK_AUTHORIZE_PATH } from './paths.js'
 import { isMockPersonaId, type MockPersonaId } from './personas.js'
 import type { MockData } from './state.js'
 
-/** The path of the mock authorize page (WeChat's own path, under a prefix no app uses). */
-export const MOCK_AUTHORIZE_PATH = '/__mock-wechat/connect/oauth2/authorize'
+export { MOCK_AUTHORIZE_PATH }
 
 /** What an authorize URL asks for. */
 export interface MockAuthorizeRequest {

@@ -15,11 +15,11 @@ import {
   type WechatAuthMockOptions,
 } from './create-mock.js'
 import MockPanel from './MockPanel.vue'
+import { MOCK_WORKER_URL } from './paths.js'
 import { PANEL_CSS } from './panel-css.js'
 import { SCENARIO_NAMES, isScenarioName } from './scenarios.js'
 
-/** Where the plugin serves MSW's service worker (the root, so its scope is the whole origin). */
-export const MOCK_WORKER_URL = '/mockServiceWorker.js'
+export { MOCK_WORKER_URL }
 
 /** The page URL's parameter that picks a scenario. */
 export const SCENARIO_PARAM = 'mock'

@@ -12,11 +12,11 @@ import { MOCK_PERSONAS, mockHeadimgurl, type MockPersonaId } from './personas.js
 /** Escape text for HTML element content and quoted attributes. */
 function escapeHtml(value: string): string {
   return value
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;')
 }
 
 /** WeUI's look (system font, #ededed, #07c160), the subset this page needs. */

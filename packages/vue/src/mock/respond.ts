@@ -8,7 +8,7 @@
 import { HttpResponse } from 'msw'
 import type { TSchema, Static } from 'typebox'
 import { Value } from 'typebox/value'
-import { ERROR_MESSAGES, ERROR_STATUS, type ErrorCode } from '@wxauth/shared'
+import { ERROR_MESSAGES, ERROR_STATUS, type ErrorBody, type ErrorCode } from '@wxauth/shared'
 import { ErrorBodySchema } from '@wxauth/shared/schemas'
 
 /** A mock answer that does not match its schema. */
@@ -60,9 +60,9 @@ export function json<S extends TSchema>(
 }
 
 /** The error contract's answer for `code`: its status, `{ statusCode, code, message }`. */
-export function errorResponse(code: ErrorCode, message?: string): HttpResponse<unknown> {
+export function errorResponse(code: ErrorCode, message?: string): HttpResponse<ErrorBody> {
   const statusCode = ERROR_STATUS[code]
-  const body = { statusCode, code, message: message ?? ERROR_MESSAGES[code] }
+  const body: ErrorBody = { statusCode, code, message: message ?? ERROR_MESSAGES[code] }
   return HttpResponse.json(conform(ErrorBodySchema, body, `error ${code}`), {
     status: statusCode,
     headers: NO_STORE,

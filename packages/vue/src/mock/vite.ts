@@ -16,7 +16,7 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { Plugin, ViteDevServer } from 'vite'
-import { MOCK_AUTHORIZE_PATH } from './authorize.js'
+import { MOCK_AUTHORIZE_PATH, MOCK_WORKER_URL } from './paths.js'
 import { SCENARIOS } from './scenarios.js'
 
 /** Options of {@link wechatAuthMock}. */
@@ -146,7 +146,7 @@ mountConsentPage(mockOptions)
       const worker = workerScript()
       server.middlewares.use((req, res, next) => {
         const path = (req.url ?? '/').split('?')[0]!
-        if (path === '/mockServiceWorker.js') {
+        if (path === MOCK_WORKER_URL) {
           res.setHeader('content-type', 'text/javascript; charset=utf-8')
           res.setHeader('cache-control', 'no-store')
           res.end(worker)
