@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { http } from 'msw'
 import { setupServer } from 'msw/node'
 import Type from 'typebox'
@@ -231,8 +231,11 @@ describe('scenarios', () => {
 
 describe('answers are built against their schemas', () => {
   it('a body its schema refuses is never sent: 500 with the reason', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
     const { status } = await call('/api/broken')
     expect(status).toBe(500)
+    expect(String(logged.mock.calls[0]?.[0])).toContain('/n must be integer')
+    logged.mockRestore()
     expect(() =>
       mock.json(Type.Object({ n: Type.Integer() }), { n: 'one' as unknown as number }),
     ).toThrow(MockContractError)
