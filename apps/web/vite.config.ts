@@ -34,13 +34,20 @@ function checkBuildOptions(): Plugin {
  */
 export const VUE_FLAGS = { __VUE_OPTIONS_API__: 'false' }
 
+/** `@wxauth/vue/mock/vite`, the mock's Vite plugin. */
+type MockVite = typeof import('@wxauth/vue/mock/vite')
+
 /**
  * `pnpm dev:mock` (`vite --mode mock`): the mock BFF of `@wxauth/vue/mock` with the demo's business
- * handlers (mock/index.ts). Imported only in that mode, so no other server or build loads it.
+ * handlers (mock/index.ts). Imported only in that mode, so no other server or build loads it. The
+ * specifier is a variable so that Vite's config bundler leaves it to Node: it would resolve the
+ * package to its built dist/ (stale, or absent on a fresh clone), where Node, run with
+ * `--conditions=source` by the dev:mock script, loads the source.
  */
 async function mockPlugins(mode: string): Promise<Plugin[]> {
   if (mode !== 'mock') return []
-  const { wechatAuthMock } = await import('@wxauth/vue/mock/vite')
+  const specifier = '@wxauth/vue/mock/vite'
+  const { wechatAuthMock } = (await import(specifier)) as MockVite
   return [wechatAuthMock({ mock: '/mock/index.ts', baseURL: '/api' })]
 }
 

@@ -185,4 +185,8 @@ describe.skipIf(skipWithoutChrome())('pnpm dev:mock scenarios', () => {
     await page.waitForSelector('[data-test=screen-cancelled]')
     expect(await text(page, '[data-test=mock-current]')).toBe('cancelled')
   })
+
+  it('Vite never reloaded a page to pre-bundle what the mock entry imports', () => {
+    expect(suite.server.output()).not.toContain('optimized dependencies changed')
+  })
 })

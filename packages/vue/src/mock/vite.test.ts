@@ -50,6 +50,16 @@ describe('the Vite plugin of pnpm dev:mock', () => {
     expect(apply({}, { command: 'build', mode: 'mock' })).toBe(false)
   })
 
+  it('pre-bundles what the injected mock entry imports (a late discovery reloads the page)', () => {
+    const config = call(plugin.config) as { optimizeDeps: { include: string[] } }
+    expect(config.optimizeDeps.include).toEqual([
+      '@wxauth/vue > msw',
+      '@wxauth/vue > msw/browser',
+      '@wxauth/vue > typebox',
+      '@wxauth/vue > typebox/value',
+    ])
+  })
+
   it('index.html loads the mock entry, which starts the mock and then the app’s entries', () => {
     const html = call(plugin.transformIndexHtml, INDEX) as string
     expect(html).toContain('<script type="module" src="/@wxauth-mock/entry.ts"></script>')

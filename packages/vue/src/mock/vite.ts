@@ -99,6 +99,16 @@ export function wechatAuthMock(options: WechatAuthMockPluginOptions = {}): Plugi
     name: 'wxauth:mock',
     apply: (_config, env) => env.command === 'serve' && env.mode === mode,
 
+    // The mock entry is injected (Vite's dependency scan never sees it): pre-bundle what it
+    // imports up front, or the first page load would find them and reload halfway through a login.
+    config: () => ({
+      optimizeDeps: {
+        include: ['msw', 'msw/browser', 'typebox', 'typebox/value'].map(
+          (dep) => `@wxauth/vue > ${dep}`,
+        ),
+      },
+    }),
+
     resolveId(id) {
       if (id === ENTRY_PATH || id === CONSENT_PATH) return VIRTUAL + id
       return null
