@@ -1,5 +1,6 @@
 import { defineConfig, defaultClientConditions, type Plugin } from 'vite'
 import vue from '@vitejs/plugin-vue'
+import type * as MockVite from '@wxauth/vue/mock/vite'
 
 /** Allowed values of the build-time options (README.md, "Build options"). */
 const BUILD_OPTIONS: Record<string, readonly string[]> = {
@@ -34,9 +35,6 @@ function checkBuildOptions(): Plugin {
  */
 export const VUE_FLAGS = { __VUE_OPTIONS_API__: 'false' }
 
-/** `@wxauth/vue/mock/vite`, the mock's Vite plugin. */
-type MockVite = typeof import('@wxauth/vue/mock/vite')
-
 /**
  * `pnpm dev:mock` (`vite --mode mock`): the mock BFF of `@wxauth/vue/mock` with the demo's business
  * handlers (mock/index.ts). Imported only in that mode, so no other server or build loads it. The
@@ -47,7 +45,7 @@ type MockVite = typeof import('@wxauth/vue/mock/vite')
 async function mockPlugins(mode: string): Promise<Plugin[]> {
   if (mode !== 'mock') return []
   const specifier = '@wxauth/vue/mock/vite'
-  const { wechatAuthMock } = (await import(specifier)) as MockVite
+  const { wechatAuthMock } = (await import(specifier)) as typeof MockVite
   return [wechatAuthMock({ mock: '/mock/index.ts', baseURL: '/api' })]
 }
 
