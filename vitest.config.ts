@@ -61,7 +61,7 @@ export default defineConfig({
           name: 'web',
           root: 'apps/web',
           environment: 'happy-dom',
-          include: ['src/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'mock/**/*.test.ts'],
         },
       },
       {

@@ -1,5 +1,6 @@
 import { defineConfig, defaultClientConditions, type Plugin } from 'vite'
 import vue from '@vitejs/plugin-vue'
+import type * as MockVite from '@wxauth/vue/mock/vite'
 
 /** Allowed values of the build-time options (README.md, "Build options"). */
 const BUILD_OPTIONS: Record<string, readonly string[]> = {
@@ -34,8 +35,22 @@ function checkBuildOptions(): Plugin {
  */
 export const VUE_FLAGS = { __VUE_OPTIONS_API__: 'false' }
 
-export default defineConfig({
-  plugins: [vue(), checkBuildOptions()],
+/**
+ * `pnpm dev:mock` (`vite --mode mock`): the mock BFF of `@wxauth/vue/mock` with the demo's business
+ * handlers (mock/index.ts). Imported only in that mode, so no other server or build loads it. The
+ * specifier is a variable so that Vite's config bundler leaves it to Node: it would resolve the
+ * package to its built dist/ (stale, or absent on a fresh clone), where Node, run with
+ * `--conditions=source` by the dev:mock script, loads the source.
+ */
+async function mockPlugins(mode: string): Promise<Plugin[]> {
+  if (mode !== 'mock') return []
+  const specifier = '@wxauth/vue/mock/vite'
+  const { wechatAuthMock } = (await import(specifier)) as typeof MockVite
+  return [wechatAuthMock({ mock: '/mock/index.ts', baseURL: '/api' })]
+}
+
+export default defineConfig(async ({ mode }) => ({
+  plugins: [vue(), checkBuildOptions(), ...(await mockPlugins(mode))],
   define: VUE_FLAGS,
   // `source` first: @wxauth/shared is used from its TypeScript source, no build step needed.
   resolve: { conditions: ['source', ...defaultClientConditions] },
@@ -56,7 +71,7 @@ export default defineConfig({
     target: 'es2019',
     rollupOptions: {
       // TypeBox has no `sideEffects` field; nothing of it runs in the browser (see above).
-      treeshake: { moduleSideEffects: (id) => !/[\\/]typebox[\\/]/.test(id) },
+      treeshake: { moduleSideEffects: (id: string) => !/[\\/]typebox[\\/]/.test(id) },
     },
   },
-})
+}))

@@ -54,13 +54,19 @@ export interface Phone {
   close(): Promise<void>
 }
 
-/** A fresh browser profile on a 390×844 phone with a WeChat user agent (or `userAgent`). */
-export async function openPhone(userAgent: string = WECHAT_UA): Promise<Phone> {
+/**
+ * A fresh browser profile on a 390×844 phone with a WeChat user agent (or `userAgent`); `args`
+ * adds Chromium flags.
+ */
+export async function openPhone(
+  userAgent: string = WECHAT_UA,
+  { args = [] }: { args?: string[] } = {},
+): Promise<Phone> {
   const profile = mkdtempSync(join(tmpdir(), 'wxauth-e2e-profile-'))
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROME_PATH,
     headless: true,
-    args: FLAGS,
+    args: [...FLAGS, ...args],
     userAgent,
     viewport: { width: 390, height: 844 },
     deviceScaleFactor: 3,
