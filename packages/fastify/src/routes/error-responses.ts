@@ -76,7 +76,9 @@ export function errorResponses(codes: readonly ErrorCode[]): Record<number, TSch
     byStatus.set(status, [...(byStatus.get(status) ?? []), code])
   }
   return Object.fromEntries(
-    [...byStatus].sort(([a], [b]) => a - b).map(([status, list]) => [status, errorSchema(status, list)]),
+    [...byStatus]
+      .sort(([a], [b]) => a - b)
+      .map(([status, list]) => [status, errorSchema(status, list)]),
   )
 }
 
