@@ -52,6 +52,9 @@ export default defineConfig({
     // WeChat's in-app browser is XWeb (Chromium) on Android and WKWebView on iOS; es2019 also
     // covers the iOS 12/13 WebViews still seen in the field (no `?.`/`??` left in the output).
     target: 'es2019',
+    // The polyfill only fetches <link rel="modulepreload"> early on old iOS; the entry here is one
+    // file with none, and lazy chunks still load without it. 0.5 kB gzip of initial JS saved.
+    modulePreload: { polyfill: false },
     rollupOptions: {
       // TypeBox has no `sideEffects` field; nothing of it runs in the browser (see above).
       treeshake: { moduleSideEffects: (id) => !/[\\/]typebox[\\/]/.test(id) },

@@ -12,8 +12,8 @@ function setup(fetch: typeof globalThis.fetch, preload = vi.fn(async () => {})) 
   const router = createRouter({
     history: createMemoryHistory(),
     routes: [
-      { path: '/', name: 'activity', component: Page, meta: { preload } },
-      { path: '/me', name: 'profile', component: Page },
+      { path: '/', name: 'activity', component: Page, meta: { title: '活动详情', preload } },
+      { path: '/me', name: 'profile', component: Page, meta: { title: '我的' } },
     ],
   })
   installAuthGuard(router)
