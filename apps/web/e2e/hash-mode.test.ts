@@ -18,7 +18,7 @@ describe.skipIf(skipWithoutChrome())('hash-mode build', () => {
     phone = await suite.openPhone()
     const { page } = phone
     await page.goto(`${suite.stack.origin}/#/me`)
-    await page.waitForSelector('[data-test=scope]')
+    await page.waitForSelector('[data-test=profile]')
     expect(page.url()).toBe(`${suite.stack.origin}/#/me`)
 
     const authorize = (await suite.stack.calls()).calls.filter((c) => c.endpoint === AUTHORIZE)
@@ -54,7 +54,7 @@ describe.skipIf(skipWithoutChrome())('hash-mode build', () => {
     phone = await suite.openPhone()
     const { page } = phone
     await page.goto(`${suite.stack.origin}/#/me?tab=1`)
-    await page.waitForSelector('[data-test=scope]')
+    await page.waitForSelector('[data-test=profile]')
     expect(page.url()).toBe(`${suite.stack.origin}/#/me?tab=1`)
   })
 })
