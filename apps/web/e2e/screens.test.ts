@@ -128,6 +128,34 @@ describe.skipIf(skipWithoutChrome())('screens in the WeChat browser', () => {
     const html = await (await fetch(`${suite.stack.origin}/me`)).text()
     expect(html).toContain('data-test="boot-skeleton"')
 
+    // When the toast and the skeleton appear and when they say WeChat is slow, in every document
+    // (playwright's own waits pause while a navigation is pending, and the page is leaving)
+    const marks: Array<{ what: string; doc: number; at: number }> = []
+    await page.exposeFunction('__mark', (what: string, doc: number) => {
+      marks.push({ what, doc, at: Date.now() })
+    })
+    await page.addInitScript(() => {
+      const mark = (window as unknown as { __mark(what: string, doc: number): void }).__mark
+      const doc = performance.timeOrigin
+      const seen = new Set<string>()
+      const once = (what: string, now: boolean) => {
+        if (now && !seen.has(what)) {
+          seen.add(what)
+          mark(what, doc)
+        }
+      }
+      new MutationObserver(() => {
+        const toast = document.querySelector('[data-test=redirecting]')
+        const hint = document.querySelector('[data-test=slow-hint]')
+        once('toast', toast !== null)
+        once('toast-slow', toast?.textContent?.includes('微信响应较慢') === true)
+        once('hint', hint !== null)
+        once('hint-slow', hint?.textContent?.includes('微信响应较慢') === true)
+      }).observe(document, { subtree: true, childList: true, characterData: true })
+    })
+    const at = (what: string, doc?: number) =>
+      marks.find((m) => m.what === what && (doc === undefined || m.doc === doc))
+
     // the first frame, with the app's JS held back: the inline skeleton on the page background
     let release!: () => void
     const held = new Promise<void>((resolve) => (release = resolve))
@@ -146,25 +174,15 @@ describe.skipIf(skipWithoutChrome())('screens in the WeChat browser', () => {
     release()
 
     // leaving for WeChat's (slow) authorize page: 正在登录…, then the word after 2 s
-    const toast = page.locator('[data-test=redirecting]')
-    await toast.waitFor()
-    const leftAt = Date.now()
-    expect(await toast.textContent()).not.toContain('较慢')
-    await page.waitForFunction(() =>
-      document.querySelector('[data-test=redirecting]')?.textContent?.includes('微信响应较慢'),
-    )
-    expect(Date.now() - leftAt).toBeGreaterThanOrEqual(1500)
+    await expect.poll(() => at('toast-slow'), { timeout: 10_000 }).toBeDefined()
+    expect(at('toast-slow')!.at - at('toast')!.at).toBeGreaterThanOrEqual(1900)
 
     // back with a code, the BFF waits for WeChat's (slow) token endpoint: the skeleton says so
-    await page.waitForURL(/[?&]code=/, { waitUntil: 'commit' })
-    const hint = page.locator('[data-test=slow-hint]')
-    await hint.waitFor()
-    const shownAt = Date.now()
-    expect(await hint.textContent()).not.toContain('较慢')
-    await page.waitForFunction(() =>
-      document.querySelector('[data-test=slow-hint]')?.textContent?.includes('微信响应较慢'),
-    )
-    expect(Date.now() - shownAt).toBeGreaterThanOrEqual(1500)
+    const left = at('toast')!.doc
+    const backSlow = () => marks.find((m) => m.what === 'hint-slow' && m.doc !== left)
+    await expect.poll(backSlow, { timeout: 10_000 }).toBeDefined()
+    const back = backSlow()!
+    expect(back.at - at('hint', back.doc)!.at).toBeGreaterThanOrEqual(1900)
     await checkScreen(page, 'skeleton-slow-wechat')
     await page.waitForSelector('[data-test=profile]', { timeout: 10_000 })
     await checkScreen(page, 'profile-after-slow-wechat')
