@@ -305,6 +305,7 @@ describe.skipIf(skipWithoutChrome())('login in the WeChat browser (history mode)
     await page.goto(`${suite.stack.origin}/`)
     await page.waitForSelector('[data-test=activity]')
     expect(await page.title()).toBe('活动详情')
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN')
 
     // the seeded activity runs as its title says (60 days), and is open now
     const title = await text(page, '.activity__title')
