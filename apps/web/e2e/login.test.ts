@@ -86,7 +86,7 @@ describe.skipIf(skipWithoutChrome())('login in the WeChat browser (history mode)
     const me = await page.evaluate(async () => (await (await fetch('/api/me')).json()) as unknown)
     expect(me).toMatchObject({ session: { scope: 'snsapi_base' } })
     expect(page.url()).toBe(`${suite.stack.origin}/me`)
-    await screenshot(page, 'profile-returning')
+    await checkScreen(page, 'profile-returning')
     const calls = await suite.stack.calls()
     expect(calls.counts[EXCHANGE]).toBe(1)
     expect(calls.counts[USERINFO] ?? 0).toBe(0)
@@ -132,7 +132,7 @@ describe.skipIf(skipWithoutChrome())('login in the WeChat browser (history mode)
     await context.clearCookies() // the session is gone: that page would start a login again
     await page.goBack()
     await page.waitForSelector('[data-test=screen-loop-stopped]')
-    await screenshot(page, 'screen-loop-stopped')
+    await checkScreen(page, 'screen-loop-stopped-back-forward')
     expect(await suite.stack.count(AUTHORIZE)).toBe(1)
 
     await page.tap('[data-test=retry]') // a tap always goes

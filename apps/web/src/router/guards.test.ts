@@ -48,6 +48,28 @@ describe('auth guard', () => {
     expect(store().status).toEqual({ kind: 'ready' })
   })
 
+  it('fetches the lazy view of the route together with the session, not after it', async () => {
+    let answer!: () => void
+    const fetch = vi.fn<typeof globalThis.fetch>(
+      () =>
+        new Promise<Response>(
+          (resolve) => (answer = () => resolve(json({ user: null, session: SESSION }))),
+        ),
+    )
+    const view = vi.fn(async () => Page)
+    const login = authApp(fetch)
+    const router = createRouter({
+      history: createMemoryHistory(),
+      routes: [{ path: '/', component: view, meta: { title: '活动详情' } }],
+    })
+    installAuthGuard(router)
+    login.app.use(router)
+    await vi.waitFor(() => expect(view).toHaveBeenCalled())
+    expect(fetch).toHaveBeenCalledTimes(1) // GET /api/me still in flight
+    answer()
+    await router.isReady()
+  })
+
   it('remembers the target route as the login return path', async () => {
     // the network is down: the unavailable screen, no trip to WeChat
     const { router, store } = setup(vi.fn(() => Promise.reject(new TypeError('Failed to fetch'))))
