@@ -3,7 +3,8 @@
  * lands back on the route they started from.
  */
 import { describe, expect, it } from 'vitest'
-import { screenshot, skipWithoutChrome, type Phone } from './support/browser.js'
+import { skipWithoutChrome, type Phone } from './support/browser.js'
+import { checkScreen } from './support/checks.js'
 import { allowConsent, text } from './support/flows.js'
 import { useBrowserSuite } from './support/suite.js'
 
@@ -18,7 +19,7 @@ describe.skipIf(skipWithoutChrome())('hash-mode build', () => {
     phone = await suite.openPhone()
     const { page } = phone
     await page.goto(`${suite.stack.origin}/#/me`)
-    await page.waitForSelector('[data-test=scope]')
+    await page.waitForSelector('[data-test=profile]')
     expect(page.url()).toBe(`${suite.stack.origin}/#/me`)
 
     const authorize = (await suite.stack.calls()).calls.filter((c) => c.endpoint === AUTHORIZE)
@@ -42,7 +43,7 @@ describe.skipIf(skipWithoutChrome())('hash-mode build', () => {
     const avatar = page.locator('.profile-card img')
     expect(await avatar.getAttribute('width')).toBe('66')
     expect(await avatar.getAttribute('alt')).toBe('李雷的头像')
-    await screenshot(page, 'profile-hash-mode')
+    await checkScreen(page, 'profile-hash-mode')
 
     await page.reload()
     await page.waitForSelector('[data-test=nickname]')
@@ -54,7 +55,20 @@ describe.skipIf(skipWithoutChrome())('hash-mode build', () => {
     phone = await suite.openPhone()
     const { page } = phone
     await page.goto(`${suite.stack.origin}/#/me?tab=1`)
-    await page.waitForSelector('[data-test=scope]')
+    await page.waitForSelector('[data-test=profile]')
     expect(page.url()).toBe(`${suite.stack.origin}/#/me?tab=1`)
+  })
+
+  it('a sign-up started on #/ is completed when the consent returns there', async () => {
+    phone = await suite.openPhone()
+    const { page } = phone
+    await suite.stack.control('consent', { action: 'page', persona: 'emoji' })
+    await page.goto(`${suite.stack.origin}/#/`)
+    await page.tap('[data-test=join]')
+    await page.tap('[data-test=screen-upgrade] [data-test=retry]')
+    await allowConsent(page, 'emoji')
+    await page.waitForSelector('[data-test=joined]')
+    expect(await text(page, '[data-test=toast]')).toBe('报名成功')
+    expect(page.url()).toBe(`${suite.stack.origin}/#/`)
   })
 })

@@ -24,10 +24,14 @@ import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import vue from '@vitejs/plugin-vue'
 import { build } from 'vite'
-import { VUE_FLAGS } from '../vite.config.ts'
+import { MODULE_PRELOAD, VUE_FLAGS } from '../vite.config.ts'
 import { WEB_ROOT, buildSpa } from './build-spa.mjs'
 
 const INITIAL_BUDGET = 52_000
+/** CSS: only the WeUI parts the pages use (src/styles/weui.css), not all of weui.min.css. */
+const CSS_BUDGET = 10_000
+/** The goal for initial JS, as a multiple of the bare vue + vue-router + pinia + ofetch app. */
+const RATIO_GOAL = 1.1
 const ROUND_TRIP_TARGET = 1
 
 const kB = (bytes) => `${(bytes / 1000).toFixed(2)} kB`
@@ -96,7 +100,7 @@ createApp({ render: () => h(RouterView) }).use(createPinia()).use(router).mount(
     plugins: [vue()],
     define: VUE_FLAGS, // same Vue feature flags as the SPA's build
     logLevel: 'error',
-    build: { outDir, emptyOutDir: true, target: 'es2019' },
+    build: { outDir, emptyOutDir: true, target: 'es2019', modulePreload: MODULE_PRELOAD },
   })
 }
 
@@ -196,7 +200,12 @@ async function roundTrips(dist) {
     })
     page.on('requestfinished', (request) => {
       const r = requests.find((x) => x.request === request)
-      if (r) r.end = Date.now()
+      if (!r) return
+      // the browser's own clock (Resource Timing), not when the event reached this process: on
+      // localhost a wave can last 5 ms, and event delivery alone would split two parallel requests
+      const timing = request.timing()
+      r.start = timing.startTime
+      r.end = timing.startTime + timing.responseEnd
     })
     await page.goto(`${origin}/me`)
     await page.waitForSelector('[data-test=nickname]')
@@ -229,19 +238,21 @@ try {
   const ours = sizes(dist)
   const floor = sizes(baselineDist)
   const withinBudget = ours.initial <= INITIAL_BUDGET
+  const cssWithinBudget = ours.css <= CSS_BUDGET
+  const ratio = ours.initial / floor.initial
   const trips = await roundTrips(dist)
   const tripsOk = trips.trips === undefined || trips.trips <= ROUND_TRIP_TARGET
 
   const lines = [
     '@wxauth/web bench (one run; gzip level 9, kB = 1000 bytes)',
     `initial JS gzip:  ${kB(ours.initial)}  ${withinBudget ? '✓' : '✗'} budget ≤ ${kB(INITIAL_BUDGET)} (${((ours.initial / INITIAL_BUDGET) * 100).toFixed(1)}% of it)  [${ours.initialFiles.join(', ')}]`,
-    `  ratio to a minimal vue + vue-router + pinia + ofetch app built the same way (${kB(floor.initial)}): ${(ours.initial / floor.initial).toFixed(2)}×`,
-    `total JS gzip:    ${kB(ours.totalJs)} in ${ours.jsFiles} files (views and the QR-code screen are lazy chunks)`,
-    `CSS gzip:         ${kB(ours.css)} (WeUI included)`,
+    `  ratio to a minimal vue + vue-router + pinia + ofetch app built the same way (${kB(floor.initial)}): ${ratio.toFixed(2)}× (goal ≤ ${RATIO_GOAL}× ${ratio <= RATIO_GOAL ? '✓' : '✗'})`,
+    `total JS gzip:    ${kB(ours.totalJs)} in ${ours.jsFiles} files (views, the rarer screens and the QR-code screen are lazy chunks)`,
+    `CSS gzip:         ${kB(ours.css)}  ${cssWithinBudget ? '✓' : '✗'} budget ≤ ${kB(CSS_BUDGET)} (the WeUI parts the pages use)`,
     `BFF round trips, landing with a code → rendered profile: ${trips.text}${trips.trips === undefined ? '' : tripsOk ? ' ✓' : ' ✗'}`,
   ]
   console.log(lines.join('\n'))
-  if (!withinBudget || !tripsOk) process.exitCode = 1
+  if (!withinBudget || !cssWithinBudget || !tripsOk) process.exitCode = 1
 } finally {
   rmSync(work, { recursive: true, force: true })
 }

@@ -1,5 +1,5 @@
 // Wiring only: the WeChat login (it reads the landing URL), then pinia, the login, the router, mount.
-import 'weui/dist/style/weui.min.css'
+import './styles/weui.css' // the WeUI parts the pages use (not all 24 kB of it)
 import '@wxauth/vue/style.css'
 import './styles/main.css'
 import { createApp } from 'vue'

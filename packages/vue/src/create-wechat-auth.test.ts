@@ -245,3 +245,113 @@ describe('createWechatAuth', () => {
     expect(seen.map((r) => r.path)).toEqual(['/api/me', '/api/orders'])
   })
 })
+
+describe('login intents: what the user tapped is completed when they come back', () => {
+  const PROFILE_ME: MeResponse = {
+    user: { id: 1, openid: 'o1', nickname: '测试用户', headimgurl: '' } as MeResponse['user'],
+    session: { ...ME.session, scope: 'snsapi_userinfo' },
+  }
+  const flush = () => new Promise((resolve) => setTimeout(resolve, 0))
+
+  /** One page load of a tab (`storage` is the tab's sessionStorage), its server answering `me`. */
+  function pageLoad(href: string, storage: Storage, me: MeResponse = PROFILE_ME) {
+    const win = fakeWindow(href, { storage })
+    const fetch = vi.fn(async (input: RequestInfo | URL) =>
+      String(input).startsWith('/api/auth/authorize-url')
+        ? json({ url: 'https://wx/authorize', state: STATE })
+        : json(me),
+    ) as unknown as typeof globalThis.fetch
+    const { context } = mountWith(createWechatAuth({ window: win, fetch }))
+    return { win, context }
+  }
+
+  /** A tab that tapped 报名 with a base session and left for WeChat's consent page. */
+  async function leftForConsent(): Promise<Storage> {
+    const storage = fakeWindow('https://h.example/').sessionStorage
+    const page = pageLoad('https://h.example/', storage, ME)
+    await page.context.ensureLoaded()
+    page.context.requestProfile('join')
+    expect(page.context.status.value).toEqual({ kind: 'upgrade', intent: 'join' })
+    await page.context.login('snsapi_userinfo', { intent: 'join' })
+    expect(page.win.assign).toHaveBeenCalledWith('https://wx/authorize')
+    return storage
+  }
+
+  it('back with the code of that login and the profile: the handler runs once', async () => {
+    const storage = await leftForConsent()
+    const back = pageLoad(`https://h.example/?code=${CODE}&state=${STATE}`, storage)
+    const join = vi.fn()
+    back.context.onIntent('join', join)
+    await back.context.ensureLoaded()
+    await flush()
+    expect(join).toHaveBeenCalledOnce()
+    expect(join).toHaveBeenCalledWith({ action: 'join', returnPath: '/', at: expect.any(Number) })
+    await back.context.refresh()
+    await back.context.resume()
+    await flush()
+    expect(join).toHaveBeenCalledOnce()
+
+    // a reload (or back) of that page has nothing to complete
+    const reload = pageLoad('https://h.example/', storage)
+    const again = vi.fn()
+    reload.context.onIntent('join', again)
+    await reload.context.ensureLoaded()
+    await flush()
+    expect(again).not.toHaveBeenCalled()
+  })
+
+  it('a handler registered after the session loaded (a lazy view) still gets it', async () => {
+    const storage = await leftForConsent()
+    const back = pageLoad(`https://h.example/?code=${CODE}&state=${STATE}`, storage)
+    await back.context.ensureLoaded()
+    const refresh = vi.fn()
+    const join = vi.fn()
+    back.context.onIntent('refresh', refresh) // another action's handler is not called
+    back.context.onIntent('join', join)
+    await flush()
+    expect(join).toHaveBeenCalledOnce()
+    expect(refresh).not.toHaveBeenCalled()
+  })
+
+  it('waits for the profile: a session without snsapi_userinfo does not complete it', async () => {
+    const storage = await leftForConsent()
+    const back = pageLoad(`https://h.example/?code=${CODE}&state=${STATE}`, storage, ME)
+    const join = vi.fn()
+    back.context.onIntent('join', join)
+    await back.context.ensureLoaded()
+    await flush()
+    expect(join).not.toHaveBeenCalled()
+  })
+
+  it('a stopped handler is not called', async () => {
+    const storage = await leftForConsent()
+    const back = pageLoad(`https://h.example/?code=${CODE}&state=${STATE}`, storage)
+    const join = vi.fn()
+    back.context.onIntent('join', join)()
+    await back.context.ensureLoaded()
+    await flush()
+    expect(join).not.toHaveBeenCalled()
+  })
+
+  it('a cancelled consent (拒绝) drops it: the screen says what for, nothing runs', async () => {
+    const storage = await leftForConsent()
+    const back = pageLoad(`https://h.example/?state=${STATE}`, storage)
+    expect(back.context.status.value).toEqual({ kind: 'cancelled', intent: 'join' })
+    const join = vi.fn()
+    back.context.onIntent('join', join)
+    await back.context.resume() // 暂不授权: the page, with the existing session
+    await flush()
+    expect(join).not.toHaveBeenCalled()
+  })
+
+  it('the code of another login (a stale record) completes nothing', async () => {
+    const storage = await leftForConsent()
+    const other = 'AnotherLoginsState0123456789abcd'
+    const back = pageLoad(`https://h.example/?code=${CODE}&state=${other}`, storage)
+    const join = vi.fn()
+    back.context.onIntent('join', join)
+    await back.context.ensureLoaded()
+    await flush()
+    expect(join).not.toHaveBeenCalled()
+  })
+})

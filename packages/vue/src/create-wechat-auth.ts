@@ -22,11 +22,12 @@ import {
   type WechatAuthApi,
 } from './client.js'
 import { DEV } from './dev.js'
+import { createIntentStore } from './intent.js'
 import { readLanding } from './landing.js'
 import { createLoopGuard } from './loop-guard.js'
 import type { RouterMode } from './return-to.js'
 import { initialStatus, type AuthStatus, type ScreenKind } from './status.js'
-import { defineAuthStore, type AuthStore } from './store.js'
+import { defineAuthStore, type AuthStore, type IntentHandler, type LoginOptions } from './store.js'
 import { browserWindow, navigationTypeOf, sessionStorageOf, type AuthWindow } from './window.js'
 
 /** Options of {@link createWechatAuth}; every one has a default. */
@@ -83,12 +84,29 @@ export interface WechatAuthContext {
   waitsForTap: ComputedRef<boolean>
   /** A profile refresh is running. */
   refreshing: ComputedRef<boolean>
-  /** A tap: go to WeChat now with `scope` (the automatic scope by default); resets the loop guard. */
-  login(scope?: Scope): Promise<void>
+  /**
+   * A tap: go to WeChat now with `scope` (the automatic scope by default); resets the loop guard.
+   * `{ intent }`: what the user was doing, completed by its {@link onIntent} handler on return.
+   */
+  login(scope?: Scope, options?: LoginOptions): Promise<void>
+  /**
+   * The app needs the profile for `intent` (`'join'`…): the upgrade screen, worded for it; its
+   * button logs in with `snsapi_userinfo` carrying the intent.
+   */
+  requestProfile(intent?: string): void
+  /**
+   * Complete `action` once when the user is back from a login made for it, signed in with the
+   * profile. The intent is deleted before `handler` runs: a reload or back never repeats it. In a
+   * component's setup it ends with the component; the returned function ends it sooner.
+   */
+  onIntent(action: string, handler: IntentHandler): () => void
   /** `POST {baseURL}/auth/logout`; then the signed-out screen waits for a tap. */
   logout(): Promise<void>
-  /** `POST {baseURL}/me/refresh`: a fresh nickname and avatar from WeChat. */
-  refresh(): Promise<void>
+  /**
+   * `POST {baseURL}/me/refresh`: a fresh nickname and avatar from WeChat; `true` when they came.
+   * A session without the profile scope gets the upgrade screen with the intent `'refresh'`.
+   */
+  refresh(): Promise<boolean>
   /** Leave a screen and carry on (retry, "not now"). */
   resume(): Promise<void>
   /** One cached `GET {baseURL}/me` unless a session is known or a screen waits; never throws. */
@@ -141,6 +159,8 @@ const CONTEXT_REFS = [
 /** The store's actions `useWechatAuth()` hands out. */
 const CONTEXT_ACTIONS = [
   'login',
+  'requestProfile',
+  'onIntent',
   'logout',
   'refresh',
   'resume',
@@ -219,10 +239,10 @@ export function createWechatAuth(options: WechatAuthOptions = {}): WechatAuth {
   const win = options.window || browserWindow()
   const landing = readLanding(win, resolved.routerMode)
   const pending = createPendingCode(landing.pending)
-  const guard = createLoopGuard({
-    storage: sessionStorageOf(win),
-    navigationType: () => navigationTypeOf(win),
-  })
+  const storage = sessionStorageOf(win)
+  const guard = createLoopGuard({ storage, navigationType: () => navigationTypeOf(win) })
+  // read (and removed from storage) now, with the landing: a later reload finds nothing to replay
+  const intents = createIntentStore(storage, resolved.id, landing)
 
   let store: AuthStore | null = null
   let context: WechatAuthContext | null = null
@@ -247,9 +267,11 @@ export function createWechatAuth(options: WechatAuthOptions = {}): WechatAuth {
     routerMode: resolved.routerMode,
     routerBase: resolved.routerBase,
     window: win,
+    intents,
     initialStatus: initialStatus({
       cancelled: landing.cancelled,
       outsideWechat: resolved.wechatOnly && !isWechatBrowser(win.navigator.userAgent),
+      intent: intents.cancelled,
     }),
   })
 

@@ -36,7 +36,8 @@ export {
 export { REQUEST_TIMEOUT_MS, type QuietApi, type WechatAuthApi } from './client.js'
 export { MAX_AUTO_TRIPS, TRIPS_KEY, TRIP_WINDOW_MS, type LoopGuardVerdict } from './loop-guard.js'
 export { ROUTE_PARAM, type RouterMode } from './return-to.js'
-export type { AuthStore } from './store.js'
+export type { AuthStore, IntentHandler, LoginOptions } from './store.js'
+export { INTENT_KEY, INTENT_TTL_MS, type LoginIntent } from './intent.js'
 export type { AuthWindow } from './window.js'
 
 export { default as CancelledScreen } from './components/CancelledScreen.vue'

@@ -19,6 +19,7 @@ describe('readLanding', () => {
     const landing = readLanding(win, 'history')
     expect(landing.pending).toEqual({ code: CODE, state: STATE })
     expect(landing.cancelled).toBe(false)
+    expect(landing.state).toBe(STATE) // what a login intent is bound to
     expect(win.replaceState).toHaveBeenCalledWith(
       { key: 'router-state' },
       '',
@@ -35,7 +36,7 @@ describe('readLanding', () => {
   it('a state with no code is a cancelled login, with nothing pending', () => {
     const win = fakeWindow(`https://h.example/me?state=${STATE}`)
     const landing = readLanding(win, 'history')
-    expect(landing).toMatchObject({ pending: null, cancelled: true })
+    expect(landing).toMatchObject({ pending: null, cancelled: true, state: STATE })
     expect(win.location.href).toBe('https://h.example/me')
   })
 
@@ -44,6 +45,7 @@ describe('readLanding', () => {
     expect(readLanding(win, 'history')).toEqual({
       pending: null,
       cancelled: false,
+      state: null,
       entryUrl: 'https://h.example/me?tab=1',
     })
     expect(win.replaceState).not.toHaveBeenCalled()

@@ -31,6 +31,8 @@ export interface Landing {
    * @see https://developers.weixin.qq.com/doc/oplatform/en/Third-party_Platforms/2.0/api/Before_Develop/Official_Accounts/official_account_website_authorization.html
    */
   cancelled: boolean
+  /** The `state` WeChat came back with (with a code, or alone on a cancel); `null` without one. */
+  state: string | null
 }
 
 /**
@@ -57,5 +59,6 @@ export function readLanding(
     pending: code === undefined ? null : { code, ...(state === undefined ? {} : { state }) },
     entryUrl: href.replace(/#[\s\S]*$/, ''),
     cancelled: code === undefined && state !== undefined,
+    state: state ?? null,
   }
 }

@@ -36,6 +36,13 @@ describe('initialStatus', () => {
       kind: 'open-in-wechat',
     })
   })
+
+  it('a cancelled login names what it was for (the screen words it)', () => {
+    expect(initialStatus({ cancelled: true, outsideWechat: false, intent: 'join' })).toEqual({
+      kind: 'cancelled',
+      intent: 'join',
+    })
+  })
 })
 
 describe('transition', () => {
@@ -194,6 +201,40 @@ describe('transition', () => {
         kind: 'idle',
         blockedBy: 'cancelled',
       })
+    })
+  })
+
+  describe('profile needed (the upgrade screen for an intent)', () => {
+    it('a signed-in page asks for the profile, worded for the intent', () => {
+      expect(
+        transition(signedIn({ kind: 'ready' }), { type: 'profile-needed', intent: 'join' }),
+      ).toEqual(signedIn({ kind: 'upgrade', intent: 'join' }))
+      expect(transition(signedIn({ kind: 'ready' }), { type: 'profile-needed' }).status).toEqual({
+        kind: 'upgrade',
+      })
+      // a failed refresh names itself after the client already showed the screen
+      const upgrade = signedIn({ kind: 'upgrade' })
+      expect(transition(upgrade, { type: 'profile-needed', intent: 'refresh' }).status).toEqual({
+        kind: 'upgrade',
+        intent: 'refresh',
+      })
+    })
+
+    it('a later SCOPE_UPGRADE_REQUIRED keeps the intent on the screen', () => {
+      const state = signedIn({ kind: 'upgrade', intent: 'join' })
+      expect(transition(state, { type: 'failure', action: { type: 'upgrade' } })).toBe(state)
+    })
+
+    it('never for a snapshot guest, without a session, or over a screen', () => {
+      const snapshot = signedIn({ kind: 'snapshot' }, { ...session, snapshot: true })
+      for (const state of [
+        snapshot,
+        noSession({ kind: 'idle' }),
+        noSession({ kind: 'signed-out' }),
+        signedIn({ kind: 'unavailable', reason: 'wechat' }),
+      ]) {
+        expect(transition(state, { type: 'profile-needed', intent: 'join' })).toBe(state)
+      }
     })
   })
 

@@ -30,10 +30,16 @@ export type AuthStatus =
   | { kind: 'snapshot' }
   /** On the way to WeChat's authorize page. */
   | { kind: 'redirecting'; scope: Scope }
-  /** The user tapped 拒绝 on the consent page: a screen that waits for a tap. */
-  | { kind: 'cancelled' }
-  /** A `snsapi_base` session tried something that needs the profile: ask, on a tap. */
-  | { kind: 'upgrade' }
+  /**
+   * The user tapped 拒绝 on the consent page: a screen that waits for a tap. `intent`: what the
+   * cancelled login was for (the screen's wording; nothing is completed).
+   */
+  | { kind: 'cancelled'; intent?: string }
+  /**
+   * A `snsapi_base` session tried something that needs the profile: ask, on a tap. `intent`: what
+   * it was (`'join'`, `'refresh'`…), carried through the login and completed on return.
+   */
+  | { kind: 'upgrade'; intent?: string }
   /** WeChat, the network or the server failed; retrying resumes (a pending code is kept). */
   | { kind: 'unavailable'; reason: UnavailableReason; blockedBy?: BlockedBy }
   /** The loop guard refused an automatic trip: a screen that waits for a tap. */
@@ -77,6 +83,8 @@ export type AuthEvent =
    * here: the store turns them into an automatic `login` event.
    */
   | { type: 'failure'; action: AuthAction }
+  /** The app needs the profile for `intent` (a tap on 报名 with a `snsapi_base` session). */
+  | { type: 'profile-needed'; intent?: string }
   | { type: 'refresh' }
   /** The profile refresh ended: the fresh profile, or `null` when it failed. */
   | { type: 'refreshed'; user: WechatUser | null }
@@ -127,14 +135,22 @@ export function blockedByOf(status: AuthStatus): BlockedBy | undefined {
   }
 }
 
-/** The status a page lands in, from what the landing URL and the browser say. */
-export function initialStatus(landing: { cancelled: boolean; outsideWechat: boolean }): AuthStatus {
+/**
+ * The status a page lands in, from what the landing URL and the browser say (`intent`: what a
+ * cancelled login was for).
+ */
+export function initialStatus(landing: {
+  cancelled: boolean
+  outsideWechat: boolean
+  intent?: string | undefined
+}): AuthStatus {
   if (landing.outsideWechat) return { kind: 'open-in-wechat' }
-  if (landing.cancelled) return { kind: 'cancelled' }
+  if (landing.cancelled) return { kind: 'cancelled', ...withIntent(landing.intent) }
   return { kind: 'idle' }
 }
 
 const blocked = (by: BlockedBy | undefined) => (by === undefined ? {} : { blockedBy: by })
+const withIntent = (intent: string | undefined) => (intent === undefined ? {} : { intent })
 
 /** Where the page settles without a screen: the session decides; a decline is remembered. */
 function settled(state: AuthState): AuthStatus {
@@ -200,11 +216,20 @@ export function transition(state: AuthState, event: AuthEvent): AuthState {
         case 'snapshot':
           return withStatus(state, { kind: 'snapshot' })
         case 'upgrade':
-          return withStatus(state, { kind: 'upgrade' })
+          // already asking (perhaps for a named intent): keep it
+          return status.kind === 'upgrade' ? state : withStatus(state, { kind: 'upgrade' })
         default:
           return state
       }
     }
+
+    case 'profile-needed':
+      // only a signed-in page that may write: a snapshot guest stays read-only, a screen stays up
+      if (status.kind !== 'ready' && status.kind !== 'refreshing' && status.kind !== 'upgrade') {
+        return state
+      }
+      if (state.session === null || state.session.snapshot) return state
+      return withStatus(state, { kind: 'upgrade', ...withIntent(event.intent) })
 
     case 'refresh':
       return status.kind === 'ready' ? withStatus(state, { kind: 'refreshing' }) : state

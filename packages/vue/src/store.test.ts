@@ -3,6 +3,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import type { AuthorizeUrlQuery, MeResponse, WechatUser } from '@wxauth/shared'
 import { fakeWindow, memoryStorage, type FakeWindow } from '../test/support/fake-window.js'
 import { createPendingCode, type PendingCodeHolder, type WechatAuthApi } from './client.js'
+import { createIntentStore } from './intent.js'
 import { TRIPS_KEY, createLoopGuard } from './loop-guard.js'
 import type { RouterMode } from './return-to.js'
 import type { AuthStatus } from './status.js'
@@ -65,7 +66,14 @@ let pending: PendingCodeHolder
 
 /** A store as one page load makes it (the loop guard's storage outlives the page). */
 function pageLoad(
-  options: { status?: AuthStatus; navigationType?: string; mode?: RouterMode; href?: string } = {},
+  options: {
+    status?: AuthStatus
+    navigationType?: string
+    mode?: RouterMode
+    href?: string
+    /** The state of a cancelled login this page landed with (`?state=` alone). */
+    cancelledState?: string
+  } = {},
 ) {
   win = fakeWindow(options.href ?? 'https://h.example/', { storage })
   setActivePinia(createPinia())
@@ -78,6 +86,12 @@ function pageLoad(
     routerBase: '/',
     window: win,
     initialStatus: options.status ?? { kind: 'idle' },
+    // as createWechatAuth() does: read the intent with the landing (the pending code's state)
+    intents: createIntentStore(storage, 'wechatAuth', {
+      pending: pending.get(),
+      cancelled: options.cancelledState !== undefined,
+      state: pending.get()?.state ?? options.cancelledState ?? null,
+    }),
   })
   return useStore()
 }
@@ -283,7 +297,7 @@ describe('the auth store', () => {
       expect(auth.refreshing).toBe(true)
       void auth.refresh() // a second tap meanwhile sends nothing
       answer()
-      await refreshing
+      await expect(refreshing).resolves.toBe(true)
       expect(server.refresh).toHaveBeenCalledTimes(1)
       expect(auth.user?.nickname).toBe('新昵称')
       expect(auth.refreshing).toBe(false)
@@ -295,9 +309,38 @@ describe('the auth store', () => {
       server.refresh.mockRejectedValue(new Error('403'))
       const auth = pageLoad()
       await auth.ensureLoaded()
-      await auth.refresh()
+      await expect(auth.refresh()).resolves.toBe(false)
       expect(auth.user?.nickname).toBe('测试用户')
       expect(auth.refreshing).toBe(false)
+    })
+
+    it('refresh without the profile scope asks for it, for the intent "refresh"', async () => {
+      server.me.mockResolvedValue(me({ scope: 'snsapi_base' }))
+      const auth = pageLoad()
+      await auth.ensureLoaded()
+      server.refresh.mockImplementation(async () => {
+        auth.handleFailure({ type: 'upgrade' }) // what the client does with 403 SCOPE_UPGRADE_REQUIRED
+        throw new Error('403')
+      })
+      await expect(auth.refresh()).resolves.toBe(false)
+      expect(auth.status).toEqual({ kind: 'upgrade', intent: 'refresh' })
+      expect(auth.user?.nickname).toBe('测试用户')
+    })
+
+    it('login with an intent stores it bound to the authorize URL’s state', async () => {
+      server.me.mockResolvedValue(me({ scope: 'snsapi_base' }, null))
+      const auth = pageLoad()
+      await auth.ensureLoaded()
+      auth.setReturnPath('/?from=share')
+      await auth.login('snsapi_userinfo', { intent: 'join' })
+      expect(JSON.parse(storage.getItem('wxauth:intent:wechatAuth') ?? 'null')).toEqual({
+        action: 'join',
+        returnPath: '/?from=share',
+        at: expect.any(Number),
+        state: 'S',
+      })
+      await pageLoad().login('snsapi_userinfo') // no intent: nothing stored
+      expect(storage.getItem('wxauth:intent:wechatAuth')).toBeNull()
     })
 
     it('logout clears the session and waits for a tap (no silent re-login)', async () => {

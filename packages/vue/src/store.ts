@@ -5,7 +5,7 @@
  * the calls to the server and what follows from a transition (the trip to WeChat). It never holds a
  * WeChat token: the server keeps them, the browser only has an httpOnly session cookie.
  */
-import { computed, ref } from 'vue'
+import { computed, getCurrentScope, onScopeDispose, ref } from 'vue'
 import { defineStore } from 'pinia'
 import type {
   AuthorizeUrlQuery,
@@ -18,6 +18,7 @@ import type {
 } from '@wxauth/shared'
 import type { PendingCodeHolder, WechatAuthApi } from './client.js'
 import type { AuthAction } from './error-actions.js'
+import type { IntentStore, LoginIntent } from './intent.js'
 import type { LoopGuard } from './loop-guard.js'
 import {
   buildReturnTo,
@@ -46,7 +47,22 @@ export interface AuthStoreDeps {
   routerBase: string
   window: AuthWindow
   initialStatus: AuthStatus
+  /** The login intents: the one this page landed back with, and where a new one is kept. */
+  intents: IntentStore
+  now?: () => number
 }
+
+/** Options of a tap's {@link login}. */
+export interface LoginOptions {
+  /**
+   * What the user was doing (`'join'`, `'refresh'`…): carried through WeChat and handed, once, to
+   * the handler {@link onIntent} registered for it when the page is back with the profile.
+   */
+  intent?: string | undefined
+}
+
+/** Completes a login intent; may be async (its rejection is logged, never rethrown). */
+export type IntentHandler = (intent: LoginIntent) => unknown
 
 /** Define the store of one instance under `id`. */
 export function defineAuthStore(id: string, deps: AuthStoreDeps) {
@@ -69,6 +85,9 @@ export function defineAuthStore(id: string, deps: AuthStoreDeps) {
     const refreshing = computed(() => status.value.kind === 'refreshing')
 
     let loading: Promise<void> | null = null
+    const now = deps.now || Date.now
+    /** The handlers {@link onIntent} registered, per action; the latest one completes it. */
+    const handlers = new Map<string, IntentHandler[]>()
 
     function dispatch(event: AuthEvent): AuthState {
       const next = transition(
@@ -78,7 +97,52 @@ export function defineAuthStore(id: string, deps: AuthStoreDeps) {
       status.value = next.status
       user.value = next.user
       session.value = next.session
+      completeIntent()
       return next
+    }
+
+    /**
+     * Hand the landed intent to its handler once the page is signed in with the profile
+     * (`snsapi_userinfo`) and a handler is there. Taken first, so nothing can run it twice; run in a
+     * microtask, outside the transition that made it possible.
+     */
+    function completeIntent(): void {
+      const intent = deps.intents.landed()
+      if (intent === null || status.value.kind !== 'ready') return
+      if (session.value?.scope !== 'snsapi_userinfo' || session.value.snapshot) return
+      const list = handlers.get(intent.action)
+      const handler = list?.[list.length - 1]
+      if (!handler) return
+      deps.intents.take()
+      void Promise.resolve()
+        .then(() => handler(intent))
+        .catch((error: unknown) => console.error('[@wxauth/vue] intent handler failed:', error))
+    }
+
+    /**
+     * Complete `action` when the user comes back from a login started for it (`login(scope,
+     * { intent })`, or the upgrade screen after {@link requestProfile}). Called in a component's
+     * setup it ends with the component; the returned function ends it before that.
+     */
+    function onIntent(action: string, handler: IntentHandler): () => void {
+      const list = handlers.get(action) ?? []
+      list.push(handler)
+      handlers.set(action, list)
+      const stop = () => {
+        const i = list.indexOf(handler)
+        if (i >= 0) list.splice(i, 1)
+      }
+      if (getCurrentScope()) onScopeDispose(stop)
+      completeIntent()
+      return stop
+    }
+
+    /**
+     * The app needs the profile for `intent` (say, 报名 from a `snsapi_base` session): show the
+     * upgrade screen, worded for it; its button logs in with `snsapi_userinfo` and the intent.
+     */
+    function requestProfile(intent?: string): void {
+      dispatch({ type: 'profile-needed', intent })
     }
 
     async function load(): Promise<void> {
@@ -106,7 +170,7 @@ export function defineAuthStore(id: string, deps: AuthStoreDeps) {
      * Go to WeChat's authorize page and come back to {@link returnPath}. Automatic trips go through
      * the loop guard; a tap always goes and resets it.
      */
-    async function startLogin(scope: Scope, manual: boolean): Promise<void> {
+    async function startLogin(scope: Scope, manual: boolean, intent?: string): Promise<void> {
       const before = status.value
       if (manual && before.kind !== 'redirecting') deps.guard.reset()
       const next = dispatch({
@@ -128,7 +192,12 @@ export function defineAuthStore(id: string, deps: AuthStoreDeps) {
         }
         const path = returnPath.value || currentRoutePath(ctx, location.hash)
         const query: AuthorizeUrlQuery = { returnTo: buildReturnTo(path, ctx), scope }
-        const { url } = await deps.api<AuthorizeUrlResponse>('/auth/authorize-url', { query })
+        const { url, state } = await deps.api<AuthorizeUrlResponse>('/auth/authorize-url', {
+          query,
+        })
+        // bound to this login's state: only its callback can complete it
+        if (intent !== undefined)
+          deps.intents.save({ action: intent, returnPath: path, at: now() }, state)
         location.assign(url)
       } catch {
         // network and 5xx already switched to the unavailable screen; anything else ends there too
@@ -136,22 +205,31 @@ export function defineAuthStore(id: string, deps: AuthStoreDeps) {
       }
     }
 
-    /** A tap: log in now with `scope` (the automatic scope by default). Always goes. */
-    function login(scope: Scope = deps.scope): Promise<void> {
-      return startLogin(scope, true)
+    /**
+     * A tap: log in now with `scope` (the automatic scope by default). Always goes. With an
+     * `intent`, what the user was doing is completed when they come back (see {@link onIntent}).
+     */
+    function login(scope: Scope = deps.scope, options: LoginOptions = {}): Promise<void> {
+      return startLogin(scope, true, options.intent)
     }
 
-    /** `POST /me/refresh`: a fresh nickname and avatar from WeChat (signed in, no screen up). */
-    async function refresh(): Promise<void> {
+    /**
+     * `POST /me/refresh`: a fresh nickname and avatar from WeChat (signed in, no screen up).
+     * Resolves `true` when a fresh profile arrived. A session without the profile scope gets the
+     * upgrade screen with the intent `'refresh'`.
+     */
+    async function refresh(): Promise<boolean> {
       const before = status.value
-      if (dispatch({ type: 'refresh' }).status === before) return // not signed in, or running
+      if (dispatch({ type: 'refresh' }).status === before) return false // not signed in, or running
       let fresh: WechatUser | null = null
       try {
         fresh = (await deps.api<RefreshResponse>('/me/refresh', { method: 'POST' })).user
       } catch {
         // mapped by the client: upgrade screen, re-login or unavailable
+        if (status.value.kind === 'upgrade') requestProfile('refresh')
       }
       dispatch({ type: 'refreshed', user: fresh })
+      return fresh !== null
     }
 
     /** End the session. No automatic login afterwards: the signed-out screen waits for a tap. */
@@ -207,6 +285,8 @@ export function defineAuthStore(id: string, deps: AuthStoreDeps) {
       refreshing,
       ensureLoaded,
       login,
+      requestProfile,
+      onIntent,
       refresh,
       logout,
       resume,

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core'
 
 /** Something the SPA shows once it has settled: a page, or one of the screens. */
 const SETTLED =
-  '[data-test=activity], [data-test=scope], [data-test^="screen-"]:not([data-test="screen-snapshot"])'
+  '[data-test=activity], [data-test=profile], [data-test^="screen-"]:not([data-test="screen-snapshot"])'
 
 /** Wait until the SPA shows a page or a screen (not the skeleton, not "正在登录…"). */
 export async function settled(page: Page): Promise<void> {

@@ -5,6 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
 import { openPhone, requireChrome, type Phone } from './browser.js'
+import { assertAccessible, axeViolations, quiet } from './checks.js'
 import { buildSpa, removeDir, startStack, type Stack } from './stack.js'
 
 export interface BrowserSuite {
@@ -37,8 +38,19 @@ export function useBrowserSuite(
       await stack?.control('reset')
     })
   }
-  afterEach(async () => {
-    await Promise.allSettled(phones.splice(0).map((phone) => phone.close()))
+  afterEach(async (context) => {
+    const open = phones.splice(0)
+    try {
+      // every test's final screen of the SPA (not a simulator page) passes axe-core
+      for (const { page } of open) {
+        if (!stack || page.isClosed() || !page.url().startsWith(stack.origin)) continue
+        await page.waitForLoadState('load')
+        await quiet(page)
+        assertAccessible(`final screen of "${context.task.name}"`, await axeViolations(page))
+      }
+    } finally {
+      await Promise.allSettled(open.map((phone) => phone.close()))
+    }
   })
 
   return {

@@ -14,12 +14,8 @@ describe('FollowCard', () => {
       alt: '公众号二维码',
     })
     expect(wrapper.text()).toContain('长按识别二维码')
-  })
-
-  it('without a QR image, shows the text alone', () => {
-    const wrapper = mount(FollowCard)
-    expect(wrapper.find('img').exists()).toBe(false)
-    expect(wrapper.get('[data-test=follow-card]').text()).toContain('关注公众号')
-    expect(wrapper.text()).not.toContain('长按识别二维码')
+    expect(wrapper.get('section').attributes('aria-labelledby')).toBe(
+      wrapper.get('h2').attributes('id'),
+    )
   })
 })

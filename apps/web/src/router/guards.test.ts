@@ -12,8 +12,8 @@ function setup(fetch: typeof globalThis.fetch, preload = vi.fn(async () => {})) 
   const router = createRouter({
     history: createMemoryHistory(),
     routes: [
-      { path: '/', name: 'activity', component: Page, meta: { preload } },
-      { path: '/me', name: 'profile', component: Page },
+      { path: '/', name: 'activity', component: Page, meta: { title: '活动详情', preload } },
+      { path: '/me', name: 'profile', component: Page, meta: { title: '我的' } },
     ],
   })
   installAuthGuard(router)
@@ -46,6 +46,28 @@ describe('auth guard', () => {
     await router.isReady()
     expect(router.currentRoute.value.name).toBe('activity')
     expect(store().status).toEqual({ kind: 'ready' })
+  })
+
+  it('fetches the lazy view of the route together with the session, not after it', async () => {
+    let answer!: () => void
+    const fetch = vi.fn<typeof globalThis.fetch>(
+      () =>
+        new Promise<Response>(
+          (resolve) => (answer = () => resolve(json({ user: null, session: SESSION }))),
+        ),
+    )
+    const view = vi.fn(async () => Page)
+    const login = authApp(fetch)
+    const router = createRouter({
+      history: createMemoryHistory(),
+      routes: [{ path: '/', component: view, meta: { title: '活动详情' } }],
+    })
+    installAuthGuard(router)
+    login.app.use(router)
+    await vi.waitFor(() => expect(view).toHaveBeenCalled())
+    expect(fetch).toHaveBeenCalledTimes(1) // GET /api/me still in flight
+    answer()
+    await router.isReady()
   })
 
   it('remembers the target route as the login return path', async () => {

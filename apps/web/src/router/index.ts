@@ -14,6 +14,8 @@ declare module 'vue-router' {
   interface RouteMeta {
     /** Data the page needs, fetched by the guard together with the session. Never throws. */
     preload?: () => Promise<void>
+    /** `document.title`: what WeChat shows in its title bar (and the share card's fallback). */
+    title: string
   }
 }
 
@@ -23,12 +25,20 @@ export const routes: RouteRecordRaw[] = [
     name: 'activity',
     // route-level code splitting: a chunk loaded when the route is visited
     component: () => import('../views/ActivityView.vue'),
-    meta: { preload: () => useActivityStore().load() },
+    meta: { title: '活动详情', preload: () => useActivityStore().load() },
   },
   {
     path: '/me',
     name: 'profile',
     component: () => import('../views/ProfileView.vue'),
+    // its 我的报名 row: the activity once per page load, not on every visit of the tab
+    meta: {
+      title: '我的',
+      preload: () => {
+        const activity = useActivityStore()
+        return activity.activity === null ? activity.load() : Promise.resolve()
+      },
+    },
   },
   { path: '/:pathMatch(.*)*', redirect: { name: 'activity' } },
 ]
@@ -42,5 +52,8 @@ export function createAppRouter(): Router {
     ROUTER_MODE === 'hash' ? createWebHashHistory(BASE_URL) : createWebHistory(BASE_URL)
   const router = createRouter({ history, routes })
   installAuthGuard(router)
+  router.afterEach((to) => {
+    document.title = to.meta.title
+  })
   return router
 }

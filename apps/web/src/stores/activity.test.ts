@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import type { ActivityResponse } from '@wxauth/shared'
+import type { ActivityResponse, WechatUser } from '@wxauth/shared'
 import { authApp } from '../../test/support/auth.js'
 import { fetchActivity, joinActivity } from '../api/activity.js'
 import { useActivityStore } from './activity.js'
@@ -60,21 +60,60 @@ describe('useActivityStore', () => {
     }
     const store = useActivityStore()
     await store.load()
-    await store.join()
+    await expect(store.join()).resolves.toBe(true)
     expect(store.activity?.joined).toBe(true)
     expect(store.activity?.participantCount).toBe(2)
     expect(store.activity?.participants[0]?.nickname).toBe('测试用户')
     expect(joinActivity).toHaveBeenCalledWith(login.auth.api)
   })
 
-  it('a refused join (upgrade, snapshot) changes nothing', async () => {
+  it('without a stored profile, asks for it for the intent "join" (no request)', async () => {
     vi.mocked(fetchActivity).mockResolvedValue(activity)
-    vi.mocked(joinActivity).mockRejectedValue(new Error('403'))
+    login.store().session = {
+      scope: 'snsapi_base',
+      snapshot: false,
+      expiresAt: '2030-01-01T00:00:00Z',
+    }
+    login.store().status = { kind: 'ready' }
     const store = useActivityStore()
     await store.load()
-    await store.join()
+    await expect(store.join()).resolves.toBe(false)
+    expect(joinActivity).not.toHaveBeenCalled()
+    expect(login.store().status).toEqual({ kind: 'upgrade', intent: 'join' })
+    expect(store.activity).toEqual(activity)
+  })
+
+  it('a refused join changes nothing; a 403 for the profile asks for it for "join"', async () => {
+    vi.mocked(fetchActivity).mockResolvedValue(activity)
+    login.store().user = { nickname: '旧资料' } as WechatUser
+    login.store().session = {
+      scope: 'snsapi_base',
+      snapshot: false,
+      expiresAt: '2030-01-01T00:00:00Z',
+    }
+    vi.mocked(joinActivity).mockImplementation(async () => {
+      login.store().handleFailure({ type: 'upgrade' }) // the client, on 403 SCOPE_UPGRADE_REQUIRED
+      throw new Error('403')
+    })
+    const store = useActivityStore()
+    await store.load()
+    await expect(store.join()).resolves.toBe(false)
     expect(store.activity).toEqual(activity)
     expect(store.joining).toBe(false)
+    expect(login.store().status).toEqual({ kind: 'upgrade', intent: 'join' })
+  })
+
+  it('a snapshot guest never joins', async () => {
+    vi.mocked(fetchActivity).mockResolvedValue(activity)
+    login.store().session = {
+      scope: 'snsapi_base',
+      snapshot: true,
+      expiresAt: '2030-01-01T00:00:00Z',
+    }
+    const store = useActivityStore()
+    await store.load()
+    await expect(store.join()).resolves.toBe(false)
+    expect(joinActivity).not.toHaveBeenCalled()
   })
 
   it('does not join twice', async () => {

@@ -10,7 +10,7 @@ import { useWechatAuth } from '@wxauth/vue'
 import { fetchActivity, joinActivity } from '../api/activity.js'
 
 export const useActivityStore = defineStore('activity', () => {
-  const { api, user } = useWechatAuth()
+  const { api, user, readOnly, status, requestProfile } = useWechatAuth()
   const activity = ref<ActivityResponse | null>(null)
   const loading = ref(false)
   /** The last load failed with something the page shows in place (not a login or a screen). */
@@ -37,12 +37,18 @@ export const useActivityStore = defineStore('activity', () => {
   }
 
   /**
-   * `POST /api/activity/join`. A base session gets 403 SCOPE_UPGRADE_REQUIRED and a snapshot guest
-   * 403 SNAPSHOT_USER: the client turns those into the upgrade screen and the read-only banner.
+   * `POST /api/activity/join`; resolves `true` when this call joined. Joining needs the profile: a
+   * session without one gets the upgrade screen for the intent `join` (no request: the BFF would
+   * answer 403 SCOPE_UPGRADE_REQUIRED), and the login it leads to completes the join on return.
+   * A snapshot guest gets 403 SNAPSHOT_USER, which the client turns into the read-only banner.
    */
-  async function join(): Promise<void> {
+  async function join(): Promise<boolean> {
     const current = activity.value
-    if (current === null || current.joined || joining.value) return
+    if (current === null || current.joined || joining.value || readOnly.value) return false
+    if (user.value === null) {
+      requestProfile('join')
+      return false
+    }
     joining.value = true
     try {
       const result = await joinActivity(api)
@@ -58,8 +64,12 @@ export const useActivityStore = defineStore('activity', () => {
             ? current.participants
             : [{ nickname: me.nickname, headimgurl: me.headimgurl }, ...current.participants],
       }
+      return true
     } catch {
-      // mapped by the client (upgrade screen, snapshot banner, login or unavailable)
+      // mapped by the client (snapshot banner, login or unavailable); the profile the BFF wanted
+      // after all (our copy of the user was stale): ask for it for this join
+      if (status.value.kind === 'upgrade') requestProfile('join')
+      return false
     } finally {
       joining.value = false
     }

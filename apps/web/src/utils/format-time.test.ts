@@ -19,10 +19,19 @@ describe('formatWindow', () => {
     expect(formatWindow(START, END, { now, timeZone: tz })).toBe('9月1日 10:00 至 9月30日 18:00')
   })
 
-  it('shows the year otherwise', () => {
+  it('shows the start’s year when it is not the current one, and not twice', () => {
     const now = Date.parse('2024-06-01T00:00:00Z')
     expect(formatWindow(START, END, { now, timeZone: tz })).toBe(
-      '2025年9月1日 10:00 至 2025年9月30日 18:00',
+      '2025年9月1日 10:00 至 9月30日 18:00',
+    )
+  })
+
+  it('shows the end’s year when the window crosses a new year', () => {
+    const now = Date.parse('2026-12-01T00:00:00Z')
+    const start = '2026-11-30T15:00:00.000Z' // 23:00 in Beijing
+    const end = '2027-01-29T15:00:00.000Z'
+    expect(formatWindow(start, end, { now, timeZone: tz })).toBe(
+      '11月30日 23:00 至 2027年1月29日 23:00',
     )
   })
 

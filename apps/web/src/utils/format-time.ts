@@ -13,7 +13,11 @@ export function activityPhase(
   return 'ongoing'
 }
 
-/** `9月1日 10:00 至 9月30日 18:00` (the year only when it is not the current one). */
+/**
+ * `9月1日 10:00 至 9月30日 18:00`. A year only where it is news: on the start when it is not the
+ * current year, on the end when it is not the start's. So the line fits a 390 px phone on one line
+ * (the seeded 60 days cross a new year half the time).
+ */
 export function formatWindow(
   startsAt: string,
   endsAt: string,
@@ -25,17 +29,17 @@ export function formatWindow(
   if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) return ''
   const year = (d: Date): string =>
     new Intl.DateTimeFormat('zh-CN', { year: 'numeric', timeZone: options.timeZone }).format(d)
-  const sameYear = year(start) === year(now) && year(end) === year(now)
-  const format = new Intl.DateTimeFormat('zh-CN', {
-    ...(sameYear ? {} : { year: 'numeric' }),
-    month: 'long',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-    timeZone: options.timeZone,
-  })
-  return `${format.format(start)} 至 ${format.format(end)}`
+  const format = (d: Date, withYear: boolean): string =>
+    new Intl.DateTimeFormat('zh-CN', {
+      ...(withYear ? { year: 'numeric' } : {}),
+      month: 'long',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hour12: false,
+      timeZone: options.timeZone,
+    }).format(d)
+  return `${format(start, year(start) !== year(now))} 至 ${format(end, year(end) !== year(start))}`
 }
 
 /** `2025年9月1日 10:00`, for the session expiry on the profile page. */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { mount } from '@vue/test-utils'
+import { RouterLinkStub, flushPromises, mount } from '@vue/test-utils'
 import type {
   ActivityResponse,
   SessionInfo,
@@ -51,7 +51,7 @@ function setup(
     subscriptionLoading?: boolean
   } = {},
 ) {
-  const { plugins } = testingAuth(
+  const { plugins, store: auth } = testingAuth(
     {
       session: state.session ?? session,
       user: state.user ?? null,
@@ -65,8 +65,10 @@ function setup(
       },
     },
   )
-  const wrapper = mount(ActivityView, { global: { plugins } })
-  return { wrapper, store: useActivityStore(), following: useSubscriptionStore() }
+  const wrapper = mount(ActivityView, {
+    global: { plugins, stubs: { RouterLink: RouterLinkStub } },
+  })
+  return { wrapper, store: useActivityStore(), following: useSubscriptionStore(), auth: auth() }
 }
 
 describe('ActivityView', () => {
@@ -96,10 +98,46 @@ describe('ActivityView', () => {
     expect(wrapper.find('[data-test=nickname]').exists()).toBe(false)
   })
 
-  it('join calls the store', async () => {
+  it('join calls the store; a join says 报名成功 in a toast', async () => {
     const { wrapper, store } = setup()
+    vi.mocked(store.join).mockResolvedValue(true)
     await wrapper.get('[data-test=join]').trigger('click')
     expect(store.join).toHaveBeenCalledOnce()
+    await flushPromises()
+    expect(wrapper.get('[data-test=toast]').text()).toBe('报名成功')
+    expect(wrapper.get('[role=status]').text()).toBe('报名成功')
+  })
+
+  it('no toast when the join did not happen (upgrade screen, failure)', async () => {
+    const { wrapper, store } = setup()
+    vi.mocked(store.join).mockResolvedValue(false)
+    await wrapper.get('[data-test=join]').trigger('click')
+    await flushPromises()
+    expect(wrapper.find('[data-test=toast]').exists()).toBe(false)
+  })
+
+  it('completes a join started before the consent trip (the intent), with the toast', async () => {
+    const { wrapper, store, auth } = setup({ activity: { joined: false } })
+    vi.mocked(store.join).mockResolvedValue(true)
+    expect(auth.onIntent).toHaveBeenCalledWith('join', expect.any(Function))
+    const handler = vi.mocked(auth.onIntent).mock.calls[0]![1]
+    await handler({ action: 'join', returnPath: '/', at: Date.now() })
+    await flushPromises()
+    expect(store.join).toHaveBeenCalledOnce()
+    expect(wrapper.get('[data-test=toast]').text()).toBe('报名成功')
+  })
+
+  it('a snapshot visitor gets the banner at the top of the page', () => {
+    const { wrapper } = setup({
+      session: { ...session, snapshot: true },
+      status: { kind: 'snapshot' } as const,
+    })
+    const main = wrapper.get('main').element
+    expect(main.firstElementChild?.getAttribute('data-test')).toBe('screen-snapshot')
+  })
+
+  it('has the tab bar', () => {
+    expect(setup().wrapper.find('[data-test=tab-profile]').exists()).toBe(true)
   })
 
   it('a joined activity shows the joined state instead of the button', () => {
@@ -139,11 +177,16 @@ describe('ActivityView: the follow card', () => {
     const { wrapper } = setup({ user, subscription: { subscribed: false, qrCodeUrl: QR } })
     const main = wrapper.get('main').element
     const children = [...main.children].map((el) => el.getAttribute('data-test') ?? el.className)
-    expect(children.slice(-2)).toEqual(['activity', 'follow-card'])
+    const activityAt = children.indexOf('activity')
+    expect(children[activityAt + 1]).toBe('follow-card')
+    // after it only fixed-position things: the toast's live region and the tab bar
+    expect(children.slice(activityAt + 2)).toEqual(['success-toast', 'weui-tabbar app-tabbar'])
   })
 
   it.each([
     ['a follower', { user, subscription: { subscribed: true } }],
+    // nothing to scan or tap without the account's QR image (none configured on the BFF)
+    ['a non-follower when there is no QR image', { user, subscription: { subscribed: false } }],
     ['while the status is loading', { user, subscription: null, subscriptionLoading: true }],
     ['when the status is unknown (failed)', { user, subscription: null }],
     ['a session without a stored profile', { user: null, subscription: { subscribed: false } }],

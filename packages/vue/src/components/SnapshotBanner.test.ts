@@ -14,7 +14,7 @@ describe('SnapshotBanner', () => {
   it('explains that the full page must be opened, and offers no action', () => {
     const { wrapper } = setup(SnapshotBanner)
     expect(wrapper.attributes('data-test')).toBe('screen-snapshot')
-    expect(wrapper.text()).toContain('使用完整服务')
+    expect(wrapper.text()).toContain('「使用完整服务」') // WeChat's own words for its button
     expect(wrapper.find('button').exists()).toBe(false)
   })
 })
