@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import type { FastifyInstance } from 'fastify'
-import { enterRequestContext, keepRequestContext } from './request-context.js'
+import { enterRequestContext } from './request-context.js'
 
 /** The header the id comes in and goes out with. */
 export const REQUEST_ID_HEADER = 'x-request-id'
@@ -49,5 +49,4 @@ export function installRequestIds(app: FastifyInstance): void {
     reply.header(REQUEST_ID_HEADER, request.id)
     enterRequestContext(request, done)
   })
-  keepRequestContext(app)
 }
