@@ -6,6 +6,10 @@ import { spawn } from 'node:child_process'
 const MOCK_PORT = process.env.MOCK_WECHAT_PORT ?? '3100'
 const BFF_PORT = process.env.PORT ?? '3000'
 const WEB_PORT = '5173'
+// The BFF's Prometheus metrics, on a port of their own (9464 is Prometheus' customary exporter
+// port). METRICS_PORT= (empty) turns them off.
+const METRICS_PORT = process.env.METRICS_PORT ?? '9464'
+const METRICS_HOST = process.env.METRICS_HOST || '127.0.0.1'
 
 const services = [
   {
@@ -19,6 +23,7 @@ const services = [
     color: 36,
     args: ['--filter', '@wxauth/bff', 'dev'],
     ready: `http://127.0.0.1:${BFF_PORT}/healthz`,
+    env: { METRICS_PORT },
   },
   {
     name: 'web',
@@ -59,7 +64,7 @@ for (const svc of services) {
   const child = spawn('pnpm', svc.args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
-    env: { ...process.env, FORCE_COLOR: '1' },
+    env: { ...process.env, FORCE_COLOR: '1', ...svc.env },
   })
   children.push(child)
   prefix(svc.name, svc.color, child.stdout, process.stdout)
@@ -104,6 +109,11 @@ if (ok.every(Boolean)) {
       `    Open the H5 page:    http://127.0.0.1:${WEB_PORT}/   (any desktop browser; the simulator plays WeChat)`,
       `    BFF API docs:        http://127.0.0.1:${BFF_PORT}/docs`,
       `    WeChat simulator:    http://127.0.0.1:${MOCK_PORT}/__mock   (personas, call log, failure switches)`,
+      ...(METRICS_PORT
+        ? [
+            `    Metrics:             http://${METRICS_HOST}:${METRICS_PORT}/metrics   (Prometheus text format)`,
+          ]
+        : []),
       '  Press Ctrl+C to stop.',
       '',
     ].join('\n') + '\n',
