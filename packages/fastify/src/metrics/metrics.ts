@@ -108,7 +108,8 @@ export function createMetricsRegistry(globalTokenMode: GlobalTokenMode): Metrics
   }
   for (const result of EXPECTED_RESULTS) exchanges.inc({ result: resultLabel(result) }, 0)
   for (const reason of ['cookie', 'code_bound']) stateMismatches.inc({ reason }, 0)
-  tokenFetches.inc({ mode: globalTokenMode, result: 'ok' }, 0)
+  for (const result of ['ok', 'config', 'busy'])
+    tokenFetches.inc({ mode: globalTokenMode, result }, 0)
 
   const metrics: Metrics = {
     authorizeUrl: (scope) => authorizeUrls.inc({ scope }),
