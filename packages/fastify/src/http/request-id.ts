@@ -1,8 +1,8 @@
 /**
  * One id per request (docs/operating.md#one-id-per-request): an incoming `X-Request-Id` of a safe
  * shape (set by a load balancer, or by the SPA) is kept, otherwise a random one is made. Fastify
- * binds it into every log line of the request (`reqId`); the plugin echoes it in the response's
- * `X-Request-Id` and hands it to the WeChat call log lines (request-context.ts), so one login can
+ * binds it into every log line of the request (`reqId`), the WeChat call lines included
+ * (request-context.ts); the plugin echoes it in the response's `X-Request-Id`, so one login can
  * be followed from the SPA's request to WeChat's answer.
  *
  * Fastify reads the id once, when it creates the request, from server options the plugin cannot
@@ -11,7 +11,6 @@
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import type { FastifyInstance } from 'fastify'
-import { enterRequestContext } from './request-context.js'
 
 /** The header the id comes in and goes out with. */
 export const REQUEST_ID_HEADER = 'x-request-id'
@@ -40,13 +39,10 @@ export function requestIdOptions(): {
   return { genReqId: requestIdOf, requestIdHeader: false }
 }
 
-/**
- * Echo each request's id in its response and enter its context (so WeChat call lines carry it), for
- * every route registered on `app` after this. One hook: it runs on every request.
- */
+/** Echo each request's id in its response, for every route registered on `app` after this. */
 export function installRequestIds(app: FastifyInstance): void {
   app.addHook('onRequest', (request, reply, done) => {
     reply.header(REQUEST_ID_HEADER, request.id)
-    enterRequestContext(request, done)
+    done()
   })
 }

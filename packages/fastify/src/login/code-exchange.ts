@@ -16,6 +16,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { ErrorCode } from '@wxauth/shared'
 import { logFailure, toApiError } from '../errors/error-handler.js'
 import type { CodeOutcome } from '../stores/coordination.js'
+import { withRequestLog } from '../http/request-context.js'
 import { codeLogHash, sha256Hex } from '../util/ids.js'
 import { singleFlight } from '../util/single-flight.js'
 import type { LoginDeps } from './deps.js'
@@ -73,7 +74,8 @@ export function createCodeExchange(deps: LoginDeps, sessions: SessionService): C
     const codeHash = codeLogHash(code)
     let outcome: CodeOutcome
     try {
-      outcome = { ok: true, ...(await signIn(deps, sessions, code, current)), stateHash }
+      const signedIn = await withRequestLog(log, () => signIn(deps, sessions, code, current))
+      outcome = { ok: true, ...signedIn, stateHash }
       log.info({ codeHash, scope: outcome.scope }, 'code exchanged')
     } catch (error) {
       logFailure(error, log.child({ codeHash }))

@@ -12,6 +12,7 @@ import type { SubscriptionResponse } from '@wxauth/shared'
 import { SubscriptionResponseSchema } from '@wxauth/shared/schemas'
 import type { FollowerInfo } from '@wxauth/wechat'
 import type { PluginContext } from '../context.js'
+import { withRequestLog } from '../http/request-context.js'
 import type { FollowerStatus } from '../stores/coordination.js'
 import { singleFlight } from '../util/single-flight.js'
 import { AuthHeadersSchema, errorResponses, sessionSecurity } from './schemas.js'
@@ -79,7 +80,9 @@ const subscriptionRoutes: FastifyPluginAsyncTypebox<{
     async (request) => {
       const { session } = hooks.viewOf(request).auth
       // requireWechatIdentity turned snapshot guests (the only sessions without an openid) away.
-      const status = await followerStatus(session.appid, session.openid!)
+      const status = await withRequestLog(request.log, () =>
+        followerStatus(session.appid, session.openid!),
+      )
       return toSubscriptionResponse(status, accountQrUrl)
     },
   )

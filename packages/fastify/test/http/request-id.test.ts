@@ -117,6 +117,60 @@ describe('X-Request-Id', () => {
     for (const line of lines) expect(line).toMatchObject({ reqId: 'failing-1' })
   })
 
+  it('keeps it on the WeChat lines of a profile refresh, a follower lookup and a JS-SDK signature', async () => {
+    const { browser } = await ctx.login('follower')
+    await ctx.control('clock', { advanceSeconds: 7201 }) // the web token expired: refresh_token too
+    const asks = [
+      ['POST', '/api/me/refresh', 'refresh-1', ['sns/oauth2/refresh_token', 'sns/userinfo']],
+      ['GET', '/api/me/subscription', 'follow-1', ['cgi-bin/stable_token', 'cgi-bin/user/info']],
+      [
+        'GET',
+        `/api/jssdk/config?url=${encodeURIComponent('http://127.0.0.1:5173/')}`,
+        'jssdk-1',
+        ['cgi-bin/ticket/getticket'],
+      ],
+    ] as const
+    for (const [method, url, id, endpoints] of asks) {
+      const from = ctx.logs.length
+      const response = await browser.request({
+        method,
+        url,
+        headers: { [REQUEST_ID_HEADER]: id },
+      })
+      expect(response.statusCode, `${url}: ${response.body}`).toBe(200)
+      const calls = ctx.logs.slice(from).filter((l) => l.msg === 'wechat call')
+      expect(calls.map((l) => l.endpoint)).toEqual(endpoints)
+      for (const call of calls) expect(call).toMatchObject({ reqId: id, component: 'wechat' })
+    }
+  })
+
+  it('gives each of concurrent logins its own id on its WeChat lines', async () => {
+    const logins = await Promise.all(
+      ['c-1', 'c-2', 'c-3', 'c-4'].map(async (id) => ({ id, ...(await startLogin()) })),
+    )
+    const from = ctx.logs.length
+    await Promise.all(
+      logins.map(async ({ id, code, state, cookie }) => {
+        const response = await fetch(`${base}/api/me`, {
+          headers: { cookie, [CODE_HEADER]: code, [STATE_HEADER]: state, [REQUEST_ID_HEADER]: id },
+        })
+        expect(response.status).toBe(200)
+      }),
+    )
+    const calls = ctx.logs.slice(from).filter((l) => l.msg === 'wechat call')
+    expect(calls).toHaveLength(4)
+    expect(calls.map((l) => l.reqId).sort()).toEqual(['c-1', 'c-2', 'c-3', 'c-4'])
+    // The login's own lines carry the same id as its WeChat call.
+    for (const { id } of logins) {
+      expect(
+        ctx.logs
+          .slice(from)
+          .filter((l) => l.reqId === id)
+          .map((l) => l.msg),
+      ).toEqual(expect.arrayContaining(['wechat call', 'code exchanged', 'request']))
+    }
+  })
+
   it('replaces an unsafe id (spaces, 300 characters, quotes, two headers) with a fresh one', async () => {
     const unsafe = ['has spaces', 'x'.repeat(300), 'a"b', '', 'é']
     const seen = new Set<string>()
