@@ -20,6 +20,7 @@ export interface MetricDefinition {
  */
 export const WECHAT_DURATION_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const
 
+/** The plugin's metrics, by the name the code uses for each. */
 export const METRICS = {
   authorizeUrls: {
     name: 'wxauth_authorize_urls_total',
