@@ -13,6 +13,7 @@ import type { DestinationStream } from 'pino'
 import wechatAuth, {
   OneLinePerRequest,
   createLogger,
+  requestIdOptions,
   type WechatAuthOptions,
 } from '@wxauth/fastify'
 import activityRoutes from './activity/routes.js'
@@ -33,6 +34,8 @@ export interface BuildOptions {
 /** Build the BFF. The caller owns it: `await app.close()` closes the database too. */
 export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
+    // X-Request-Id kept when safe, else a fresh id; echoed in the response by the plugin.
+    ...requestIdOptions(),
     loggerInstance: opts.logger ?? createLogger(config.logLevel, opts.logStream),
     logController: new OneLinePerRequest(),
     // The only bodies are { code, state }.

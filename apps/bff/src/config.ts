@@ -89,6 +89,15 @@ const ProcessEnvSchema = Type.Object({
   LOG_FORMAT: Type.Optional(
     Type.Union([Type.Literal('pretty'), Type.Literal('json')], { description: 'pretty or json' }),
   ),
+  METRICS_PORT: Type.Optional(
+    Type.String({ pattern: '^[0-9]{1,5}$', description: 'a TCP port, 0 to 65535' }),
+  ),
+  METRICS_HOST: Type.Optional(
+    Type.String({
+      pattern: '^[A-Za-z0-9.:_-]{1,253}$',
+      description: 'an address to listen on, like 127.0.0.1 or 0.0.0.0',
+    }),
+  ),
   LOG_LEVEL: Type.Optional(
     Type.Union(
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
@@ -162,8 +171,14 @@ function processProblems(raw: Record<string, string>): string[] {
       problems.push(`${key} must be ${schema.description ?? 'valid'}`)
     }
   }
-  if (raw.PORT !== undefined && /^[0-9]+$/.test(raw.PORT) && Number(raw.PORT) > 65535) {
-    problems.push(`PORT must be ${properties.PORT?.description}`)
+  for (const key of ['PORT', 'METRICS_PORT'] as const) {
+    const value = raw[key]
+    if (value !== undefined && /^[0-9]+$/.test(value) && Number(value) > 65535) {
+      problems.push(`${key} must be ${properties[key]?.description}`)
+    }
+  }
+  if (raw.METRICS_HOST !== undefined && raw.METRICS_PORT === undefined) {
+    problems.push('METRICS_HOST needs METRICS_PORT (metrics are off without a port)')
   }
   return problems
 }
@@ -201,6 +216,14 @@ export function loadConfig(
       options[option] = resolveDatabaseUrl(value, cwd)
     } else {
       options[option] = value
+    }
+  }
+  // Metrics on a listener of their own, only when asked for (never on PORT), and only well-formed
+  // (a bad METRICS_* was reported above in the environment's words).
+  if (raw.METRICS_PORT !== undefined && !problems.some((p) => p.startsWith('METRICS_'))) {
+    options.metrics = {
+      port: Number(raw.METRICS_PORT),
+      ...(raw.METRICS_HOST === undefined ? {} : { host: raw.METRICS_HOST }),
     }
   }
   try {

@@ -205,6 +205,24 @@ describe('loadConfig', () => {
     ])
   })
 
+  it('keeps metrics off by default, and reads METRICS_PORT and METRICS_HOST', () => {
+    expect(settingsOf(loadConfig(PRODUCTION)).metrics).toBeNull()
+    expect(settingsOf(loadConfig({ ...PRODUCTION, METRICS_PORT: '9464' })).metrics).toEqual({
+      port: 9464,
+      host: '127.0.0.1',
+    })
+    expect(
+      settingsOf(loadConfig({ ...PRODUCTION, METRICS_PORT: '0', METRICS_HOST: '0.0.0.0' })).metrics,
+    ).toEqual({ port: 0, host: '0.0.0.0' })
+    expect(problemsOf({ ...PRODUCTION, METRICS_PORT: '70000', METRICS_HOST: 'a host' })).toEqual([
+      'METRICS_HOST must be an address to listen on, like 127.0.0.1 or 0.0.0.0',
+      'METRICS_PORT must be a TCP port, 0 to 65535',
+    ])
+    expect(problemsOf({ ...PRODUCTION, METRICS_HOST: '0.0.0.0' })).toEqual([
+      'METRICS_HOST needs METRICS_PORT (metrics are off without a port)',
+    ])
+  })
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ PORT: '', WECHAT_LANG: '' }).port).toBe(3000)
   })

@@ -20,15 +20,34 @@ export interface Listening {
   body?: string
 }
 
+/** A started server: what it reported, and the CPU time its process has used so far. */
+export interface Server extends Listening {
+  /** User + system CPU time of the server's process, µs (its `process.cpuUsage()`). */
+  cpuMicros(): Promise<number>
+}
+
+function askCpu(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const onMessage = (m: unknown) => {
+      if (typeof m === 'object' && m !== null && 'cpuMicros' in m) {
+        child.off('message', onMessage)
+        resolve((m as { cpuMicros: number }).cpuMicros)
+      }
+    }
+    child.on('message', onMessage)
+    child.send('cpu')
+  })
+}
+
 /** Start `role` (bench/servers.ts) in a process of its own. */
-export function startServer(role: string, env: Record<string, string> = {}): Promise<Listening> {
+export function startServer(role: string, env: Record<string, string> = {}): Promise<Server> {
   const child = fork(SERVERS, [role], {
     execArgv: process.execArgv,
     env: { ...process.env, ...env },
   })
   children.push(child)
   return new Promise((resolve, reject) => {
-    child.once('message', (m) => resolve(m as Listening))
+    child.once('message', (m) => resolve({ ...(m as Listening), cpuMicros: () => askCpu(child) }))
     child.once('exit', (code) => reject(new Error(`the ${role} server exited with ${code}`)))
   })
 }
@@ -44,6 +63,8 @@ export async function stopServers(): Promise<void> {
 export interface Pass {
   /** Mean requests per second. */
   rps: number
+  /** Requests answered. */
+  requests: number
   /** non-2xx + errors + timeouts. */
   failures: number
 }
@@ -59,18 +80,29 @@ export async function pass(
     duration: opts.seconds,
     ...(opts.headers ? { headers: opts.headers } : {}),
   })
-  return { rps: result.requests.average, failures: result.non2xx + result.errors + result.timeouts }
+  return {
+    rps: result.requests.average,
+    requests: result.requests.total,
+    failures: result.non2xx + result.errors + result.timeouts,
+  }
 }
 
 /**
  * Alternating passes over `targets` after a 2 s warm-up each: the mean req/s of each, and every
- * failed request counted.
+ * failed request counted. For targets given their `server`, also the server's CPU time per request
+ * (µs): what a request costs the server, which other load on the machine disturbs far less than
+ * req/s.
  */
 export async function alternate(
-  targets: Record<string, { url: string; headers?: Record<string, string> }>,
+  targets: Record<string, { url: string; headers?: Record<string, string>; server?: Server }>,
   opts: { seconds: number; connections: number; passes: number },
-): Promise<{ rps: Record<string, number>; failures: number }> {
+): Promise<{
+  rps: Record<string, number>
+  cpuPerRequest: Record<string, number>
+  failures: number
+}> {
   const rps: Record<string, number> = {}
+  const cpu: Record<string, { micros: number; requests: number }> = {}
   let failures = 0
   for (const target of Object.values(targets)) {
     failures += (await pass(target.url, { ...target, seconds: 2, connections: opts.connections }))
@@ -78,12 +110,22 @@ export async function alternate(
   }
   for (let i = 0; i < opts.passes; i++) {
     for (const [name, target] of Object.entries(targets)) {
+      const cpuBefore = await target.server?.cpuMicros()
       const result = await pass(target.url, { ...target, ...opts })
+      const cpuAfter = await target.server?.cpuMicros()
       rps[name] = (rps[name] ?? 0) + result.rps / opts.passes
       failures += result.failures
+      if (cpuBefore !== undefined && cpuAfter !== undefined) {
+        const spent = (cpu[name] ??= { micros: 0, requests: 0 })
+        spent.micros += cpuAfter - cpuBefore
+        spent.requests += result.requests
+      }
     }
   }
-  return { rps, failures }
+  const cpuPerRequest = Object.fromEntries(
+    Object.entries(cpu).map(([name, { micros, requests }]) => [name, micros / requests]),
+  )
+  return { rps, cpuPerRequest, failures }
 }
 
 /** A benchmark's printed result: figures, then ratios only when nothing failed. */

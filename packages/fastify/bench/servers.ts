@@ -5,8 +5,10 @@
  *
  * - `mock`: the WeChat simulator (`BENCH_MOCK_LATENCY_MS` on the code exchange).
  * - `wxauth`: a bare Fastify app with `@wxauth/fastify` (SQLite in a temp dir, or
- *   `BENCH_DATABASE_URL` + `BENCH_REDIS_URL`), against `BENCH_MOCK_URL` or a simulator of its own;
- *   it logs one user in and reports the session cookie and its `GET /api/me` body.
+ *   `BENCH_DATABASE_URL` + `BENCH_REDIS_URL`), against `BENCH_MOCK_URL` or a simulator of its own,
+ *   set up as the README says (`requestIdOptions()`), with its metrics listener on when
+ *   `BENCH_METRICS=1`; it logs one user in and reports the session cookie and its `GET /api/me`
+ *   body.
  * - `limit`: `GET /api/me` answering `BENCH_BODY` as a precomputed string, no session at all.
  * - `fastify-session`: @fastify/session with its in-memory store, the same body kept in the session.
  * - `secure-session`: @fastify/secure-session (the session sealed in the cookie), the same body.
@@ -14,20 +16,32 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+} from 'fastify'
 import pino from 'pino'
 import Type from 'typebox'
 import { buildMockWechat, DEFAULT_APP } from '@wxauth/mock-wechat'
 import { MeResponseSchema } from '@wxauth/shared/schemas'
-import wechatAuth, { OneLinePerRequest, createLogger } from '../src/index.js'
+import wechatAuth, { OneLinePerRequest, createLogger, requestIdOptions } from '../src/index.js'
 import { cookiesOf, login, type Listening } from './lib.js'
 
 const COOKIE_SECRET = 'bench-cookie-secret-0123456789-abcdefghijklmnop'
+
+// The parent asks for this process's CPU time around each pass (lib.ts, `cpuMicros`).
+process.on('message', (message) => {
+  if (message !== 'cpu') return
+  const usage = process.cpuUsage()
+  process.send?.({ cpuMicros: usage.user + usage.system })
+})
 /** The origin the benchmarks pretend the SPA has (authorised in the simulator's default app). */
 const PUBLIC_URL = 'http://127.0.0.1:5173'
 
-function quietFastify(): FastifyInstance {
+function quietFastify(options: FastifyServerOptions = {}): FastifyInstance {
   return Fastify({
+    ...options,
     loggerInstance: createLogger(
       'info',
       pino.destination({ dest: '/dev/null', sync: false }),
@@ -72,7 +86,7 @@ async function serveWxauth(): Promise<void> {
   }
   const dir = mkdtempSync(join(tmpdir(), 'wxauth-bench-'))
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }))
-  const app = quietFastify()
+  const app = quietFastify(requestIdOptions())
   await app.register(wechatAuth, {
     appId: DEFAULT_APP.appid,
     secret: DEFAULT_APP.secret,
@@ -84,6 +98,7 @@ async function serveWxauth(): Promise<void> {
     ...(process.env.BENCH_REDIS_URL ? { redisUrl: process.env.BENCH_REDIS_URL } : {}),
     // A benchmark drives many logins from one address; the limiter is not what is measured.
     authRateLimit: 0,
+    ...(process.env.BENCH_METRICS === '1' ? { metrics: { port: 0 } } : {}),
   })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`

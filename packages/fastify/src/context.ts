@@ -3,6 +3,7 @@ import type { WechatClient } from '@wxauth/wechat'
 import type { AuthHooks } from './http/auth-hooks.js'
 import type { CookieJar } from './http/cookies.js'
 import type { Login } from './login/index.js'
+import type { Metrics } from './metrics/index.js'
 import type { Settings } from './options.js'
 import type { Stores } from './stores/types.js'
 
@@ -13,4 +14,5 @@ export interface PluginContext {
   login: Login
   jar: CookieJar
   hooks: AuthHooks
+  metrics: Metrics
 }

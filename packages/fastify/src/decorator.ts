@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely'
 import type { WechatClient } from '@wxauth/wechat'
 import type { AuthHook } from './http/auth-hooks.js'
+import type { WechatAuthMetrics } from './metrics/index.js'
 import type { Database } from './stores/sql/database.js'
 import type { StoreChecks, Stores, StoresMode } from './stores/types.js'
 
@@ -31,4 +32,9 @@ export interface WechatAuth {
   wechat: WechatClient
   /** Advanced: the stores themselves (repositories and coordination). */
   stores: Stores
+  /**
+   * With the `metrics` option: the plugin's prom-client registry (register the app's own metrics on
+   * it to have them served too) and the listener's URL once the app is ready. Null without.
+   */
+  metrics: WechatAuthMetrics | null
 }

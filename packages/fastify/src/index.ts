@@ -15,9 +15,17 @@ import './augment.js'
 
 export default plugin
 export { plugin as wechatAuth }
-export type { Duration, GlobalTokenSource, WechatAuthOptions, WechatLang } from './options.js'
+export type {
+  Duration,
+  GlobalTokenSource,
+  MetricsOptions,
+  WechatAuthOptions,
+  WechatLang,
+} from './options.js'
 export { WechatAuthOptionsError, parseDuration, resolveOptions } from './options.js'
 export type { WechatAuth } from './decorator.js'
+export type { WechatAuthMetrics } from './metrics/index.js'
+export { REQUEST_ID_HEADER, SAFE_REQUEST_ID, requestIdOptions } from './http/request-id.js'
 export type { AuthHook } from './http/auth-hooks.js'
 export type { WechatSession } from './http/request-types.js'
 export { ApiError } from './errors/api-error.js'

@@ -72,12 +72,26 @@ export interface WechatAuthOptions {
    * handler. Default true; set false when the app has its own (see `errorBody`).
    */
   errorHandler?: boolean
+  /**
+   * Prometheus metrics on a listener of their own (docs/operating.md): `GET /metrics` on
+   * `host:port` (host default `127.0.0.1`; port 0 picks a free one, see `app.wechatAuth.metrics`).
+   * Never on the app's own port. Default: off.
+   */
+  metrics?: MetricsOptions
   /** The clock, epoch ms (tests). */
   now?: () => number
   /** The fetch the WeChat client uses (tests wrap it). */
   fetch?: typeof fetch
   /** WeChat client tuning: timeouts and retries. */
   wechat?: Partial<Pick<WechatClientOptions, 'timeoutMs' | 'retries' | 'retryBaseDelayMs'>>
+}
+
+/** Where the metrics listener listens. */
+export interface MetricsOptions {
+  /** TCP port; 0 picks a free one. */
+  port: number
+  /** Address to listen on. Default `127.0.0.1`: metrics are for the operator's scraper only. */
+  host?: string
 }
 
 /** Thrown at registration; `problems` names every bad option. */
@@ -149,6 +163,18 @@ const OptionsSchema = Type.Object({
     Type.String({ pattern: '^[A-Za-z0-9:_-]{1,64}$', description: 'letters, digits, : _ -' }),
   ),
   errorHandler: Type.Optional(Type.Boolean({ description: 'true or false' })),
+  metrics: Type.Optional(
+    Type.Object(
+      {
+        port: Type.Integer({ minimum: 0, maximum: 65535 }),
+        host: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9.:_-]{1,253}$' })),
+      },
+      {
+        additionalProperties: false,
+        description: '{ port: a TCP port 0 to 65535, host?: an address to listen on }',
+      },
+    ),
+  ),
 })
 type CheckedOptions = Static<typeof OptionsSchema>
 
@@ -190,6 +216,8 @@ export interface Settings {
   migrations: Record<string, Migration>
   redisKeyPrefix: string
   errorHandler: boolean
+  /** The metrics listener's address; null: no metrics. */
+  metrics: { port: number; host: string } | null
   now: () => number
   fetch: typeof fetch | undefined
   wechat: WechatAuthOptions['wechat']
@@ -315,6 +343,9 @@ export function resolveOptions(options: WechatAuthOptions): Settings {
     migrations: (raw.migrations as Record<string, Migration> | undefined) ?? {},
     redisKeyPrefix: checked.redisKeyPrefix ?? 'wxauth:',
     errorHandler: checked.errorHandler ?? true,
+    metrics: checked.metrics
+      ? { port: checked.metrics.port, host: checked.metrics.host ?? '127.0.0.1' }
+      : null,
     now: (raw.now as (() => number) | undefined) ?? Date.now,
     fetch: raw.fetch as typeof fetch | undefined,
     wechat: raw.wechat as WechatAuthOptions['wechat'],

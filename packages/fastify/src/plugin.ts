@@ -10,7 +10,9 @@ import type { WechatAuth } from './decorator.js'
 import { installErrorHandlers } from './errors/error-handler.js'
 import { createAuthHooks, type SessionView } from './http/auth-hooks.js'
 import { createCookieJar } from './http/cookies.js'
+import { installRequestIds } from './http/request-id.js'
 import { createLogin } from './login/index.js'
+import { installMetrics } from './metrics/index.js'
 import { createTokenVault } from './login/token-vault.js'
 import { resolveOptions, type WechatAuthOptions } from './options.js'
 import authRoutes from './routes/auth.js'
@@ -29,7 +31,9 @@ async function wechatAuth(app: FastifyInstance, options: WechatAuthOptions): Pro
   const stores = await openStores(settings, app.log)
   app.addHook('onClose', () => stores.close())
   try {
-    const wechat = createWechat(settings, stores.coordination.tokenCache, app.log)
+    installRequestIds(app)
+    const { metrics, decorator: metricsDecorator } = installMetrics(app, settings)
+    const wechat = createWechat(settings, stores.coordination.tokenCache, app.log, metrics)
     const login = createLogin({
       settings,
       wechat,
@@ -37,6 +41,7 @@ async function wechatAuth(app: FastifyInstance, options: WechatAuthOptions): Pro
       coordination: stores.coordination,
       vault: createTokenVault(settings.cookieSecret),
       now: settings.now,
+      metrics,
     })
     const jar = createCookieJar(settings)
     const hooks = createAuthHooks({
@@ -44,8 +49,9 @@ async function wechatAuth(app: FastifyInstance, options: WechatAuthOptions): Pro
       jar,
       now: settings.now,
       cache: stores.sessionCache as SessionCache<SessionView> | null,
+      metrics,
     })
-    const ctx: PluginContext = { settings, wechat, stores, login, jar, hooks }
+    const ctx: PluginContext = { settings, wechat, stores, login, jar, hooks, metrics }
 
     app.decorateRequest('wechatSession', null)
     app.decorateRequest('wechatUser', null)
@@ -57,6 +63,7 @@ async function wechatAuth(app: FastifyInstance, options: WechatAuthOptions): Pro
       mode: stores.mode,
       wechat,
       stores,
+      metrics: metricsDecorator,
     }
     app.decorate('wechatAuth', decorator)
     if (settings.errorHandler) installErrorHandlers(app)

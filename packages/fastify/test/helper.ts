@@ -1,10 +1,11 @@
 /**
  * The test harness of `@wxauth/fastify` (and of apps that adopt it: apps/bff's tests pass their own
  * `buildApp`): a real simulator on port 0 (`@wxauth/mock-wechat`), the app built on a temp SQLite
- * file and driven with `app.inject()`, cookie-keeping "browsers", a scripted login, and a suite-wide
- * leak scan: every log line and every response body of every test file is checked for the AppSecret
- * and every web token the app ever received from WeChat (collected by wrapping the `fetch` it uses),
- * and for every code in logs.
+ * file and driven with `app.inject()`, its metrics on a listener of port 0, cookie-keeping
+ * "browsers", a scripted login, and a suite-wide leak scan: every log line and every response body
+ * of every test file is checked for the AppSecret and every web token the app ever received from
+ * WeChat (collected by wrapping the `fetch` it uses), and for every code in logs; every metrics
+ * scrape (each test's, and one of every app as it closes) also for every code and every openid.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -29,6 +30,7 @@ import {
 import {
   OneLinePerRequest,
   createLogger,
+  requestIdOptions,
   resolveOptions,
   type WechatAuthOptions,
 } from '../src/index.js'
@@ -48,8 +50,12 @@ const ledger = {
   tokens: new Set<string>(),
   /** Every code a test obtained: never to be logged. */
   codes: new Set<string>(),
+  /** Every openid and unionid WeChat handed the BFF: never a metric label. */
+  openids: new Set<string>(),
   logLines: [] as string[],
   bodies: [] as string[],
+  /** Every metrics exposition text scraped. */
+  scrapes: [] as string[],
 }
 
 /** What the ledger holds (for the test that proves the scan can fail). */
@@ -58,12 +64,15 @@ export function leakLedger(): Readonly<typeof ledger> {
 }
 
 const TOKEN_KEYS = new Set(['access_token', 'refresh_token', 'ticket'])
+const IDENTITY_KEYS = new Set(['openid', 'unionid'])
 
 function collectTokens(value: unknown): void {
   if (value === null || typeof value !== 'object') return
   for (const [key, v] of Object.entries(value)) {
     if (TOKEN_KEYS.has(key) && typeof v === 'string' && v.length >= 8) ledger.tokens.add(v)
-    else collectTokens(v)
+    else if (IDENTITY_KEYS.has(key) && typeof v === 'string' && v.length >= 8) {
+      ledger.openids.add(v)
+    } else collectTokens(v)
   }
 }
 
@@ -78,20 +87,31 @@ export const recordingFetch: typeof fetch = async (input, init) => {
   return response
 }
 
-/** Every secret, token or code found in `text` (empty: clean). */
-export function findLeaks(text: string, opts: { codes: boolean }): string[] {
+/** Every secret, token or code (and with `openids`, openid or unionid) found in `text` (empty: clean). */
+export function findLeaks(text: string, opts: { codes: boolean; openids?: boolean }): string[] {
   const found: string[] = []
   for (const s of [...ledger.secrets, ...ledger.tokens]) if (text.includes(s)) found.push(s)
   if (opts.codes) for (const c of ledger.codes) if (text.includes(c)) found.push(c)
+  if (opts.openids) for (const o of ledger.openids) if (text.includes(o)) found.push(o)
   return found
+}
+
+/** Record a metrics exposition text into the ledger (every scrape goes through here). */
+export function recordScrape(text: string): string {
+  ledger.scrapes.push(text)
+  return text
 }
 
 /** The suite-wide assertion (registered once per file by importing this helper). */
 export function assertNoLeaks(): void {
   const leakingLogs = ledger.logLines.filter((l) => findLeaks(l, { codes: true }).length > 0)
   const leakingBodies = ledger.bodies.filter((b) => findLeaks(b, { codes: false }).length > 0)
+  const leakingScrapes = ledger.scrapes.flatMap((text) =>
+    text.split('\n').filter((l) => findLeaks(l, { codes: true, openids: true }).length > 0),
+  )
   expect(leakingLogs, 'log lines carrying a secret, a token or a code').toEqual([])
   expect(leakingBodies, 'response bodies/headers carrying a secret or a token').toEqual([])
+  expect(leakingScrapes, 'metrics carrying a secret, a token, a code or an openid').toEqual([])
 }
 
 afterAll(() => {
@@ -112,6 +132,8 @@ export function testOptions(overrides: Partial<WechatAuthOptions> = {}): WechatA
     healthRoutes: true,
     fetch: recordingFetch,
     wechat: { timeoutMs: 400, retryBaseDelayMs: 1 },
+    // Every test app exposes its metrics, so the leak scan covers what the whole suite counted.
+    metrics: { port: 0 },
     ...overrides,
   }
 }
@@ -130,13 +152,20 @@ export function captureLogs(logs: Array<Record<string, unknown>>): Writable {
   })
 }
 
-/** Record every response body and header set into the leak ledger. */
+/**
+ * Record every response body and header set into the leak ledger, and the app's metrics as it
+ * closes (what it counted over its whole life).
+ */
 export function recordBodies(app: FastifyInstance): void {
   app.addHook('onSend', async (_request, reply, payload) => {
     ledger.bodies.push(
       `${typeof payload === 'string' ? payload : String(payload ?? '')}\n${JSON.stringify(reply.getHeaders())}`,
     )
     return payload
+  })
+  app.addHook('onClose', async () => {
+    const registry = app.hasDecorator('wechatAuth') ? app.wechatAuth.metrics?.registry : undefined
+    if (registry) recordScrape(await registry.metrics())
   })
 }
 
@@ -150,6 +179,7 @@ export type AppBuilder = (
 export function fixtureBuilder(fastify: FastifyServerOptions = {}): AppBuilder {
   return (options, logStream) =>
     buildOrdersApp(options, {
+      ...requestIdOptions(),
       loggerInstance: createLogger('debug', logStream),
       logController: new OneLinePerRequest(),
       ...fastify,

@@ -2,10 +2,18 @@
  * The leak scan itself. Every BFF test file imports ./helper.ts, which checks after all its tests
  * that no captured log line and no response body or header contains the AppSecret, the cookie
  * secret, or any access_token / refresh_token WeChat handed the BFF (collected from the BFF's own
- * fetch), nor any code in a log line. These tests prove that scan sees real tokens and can fail.
+ * fetch), nor any code in a log line, nor any code or openid in a metrics scrape. These tests
+ * prove that scan sees real tokens and openids and can fail.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { assertNoLeaks, build, findLeaks, leakLedger, type TestContext } from './helper.js'
+import {
+  assertNoLeaks,
+  build,
+  findLeaks,
+  leakLedger,
+  recordScrape,
+  type TestContext,
+} from './helper.js'
 
 let ctx: TestContext
 beforeAll(async () => {
@@ -28,6 +36,19 @@ describe('the suite-wide leak scan', () => {
     expect(findLeaks(`{"x":"${token}"}`, { codes: false })).toEqual([token])
     expect(findLeaks(`oops ${secret}`, { codes: false })).toEqual([secret])
     expect(findLeaks('nothing here', { codes: true })).toEqual([])
+  })
+
+  it('collects the openids WeChat handed the BFF, and finds them (and codes) in a scrape', async () => {
+    const { code } = await ctx.login('emoji')
+    const { openids } = leakLedger()
+    expect(openids.size).toBeGreaterThanOrEqual(2) // alice and emoji (and their unionids)
+    const [openid] = [...openids]
+    const planted = `wxauth_x_total{who="${openid}",code="${code}"} 1`
+    expect(findLeaks(planted, { codes: true, openids: true })).toEqual([code, openid])
+    expect(findLeaks(planted, { codes: false })).toEqual([])
+    // What the app really exposes is clean.
+    const text = recordScrape(await ctx.app.wechatAuth.metrics!.registry.metrics())
+    expect(findLeaks(text, { codes: true, openids: true })).toEqual([])
   })
 
   it('finds nothing in what this file’s BFF logged and answered so far', () => {

@@ -25,7 +25,11 @@ import {
   WEB_TOKEN_INVALID_ERRCODES,
 } from './constants.js'
 import { WechatApiError, WechatError } from './errors.js'
-import { createGlobalTokenManager, type GlobalTokenMode } from './global-token.js'
+import {
+  createGlobalTokenManager,
+  type GlobalTokenEvent,
+  type GlobalTokenMode,
+} from './global-token.js'
 import { wechatRequest, type HttpConfig, type WechatCallEvent } from './http.js'
 import { createMemoryTokenCache, type TokenCache } from './token-cache.js'
 
@@ -54,6 +58,8 @@ export interface WechatClientOptions {
   globalTokenMode?: GlobalTokenMode
   /** the BFF logs these (endpoint, duration, errcode) */
   onCall?: (event: WechatCallEvent) => void
+  /** the BFF counts these: global-token fetches and invalidations */
+  onGlobalToken?: (event: GlobalTokenEvent) => void
 }
 
 /** A web token with absolute expiries computed from the time the request STARTED (not when it returned). */
@@ -177,6 +183,7 @@ export function createWechatClient(options: WechatClientOptions): WechatClient {
     http,
     cache: options.tokenCache ?? createMemoryTokenCache(now),
     now,
+    onEvent: options.onGlobalToken,
   })
 
   return {

@@ -21,6 +21,7 @@ import {
   ticketCacheKey,
   tokenCacheKey,
 } from './constants.js'
+import type { WechatErrorKind } from './constants.js'
 import { WechatApiError, WechatError } from './errors.js'
 import { wechatRequest, type HttpConfig } from './http.js'
 import type { TokenCache, TokenCacheEntry } from './token-cache.js'
@@ -32,6 +33,26 @@ const jsapiTicketValidator = Compile(JsapiTicketResponseSchema)
 
 export type GlobalTokenMode = 'stable' | 'classic'
 
+/**
+ * What happened to the global token, for an operator's counters: one `fetch` per upstream fetch
+ * (not per cache hit; a fetch's retries are one fetch), one `invalidate` per dead token reported
+ * (40001/42001/40014 on a call made with it). Carries no token.
+ */
+export type GlobalTokenEvent =
+  | { type: 'fetch'; mode: GlobalTokenMode; ok: true }
+  | {
+      type: 'fetch'
+      mode: GlobalTokenMode
+      ok: false
+      /** The failure's kind; `other` for anything that is not a WechatError. */
+      kind: WechatErrorKind | 'other'
+    }
+  | {
+      type: 'invalidate'
+      /** Whether the cached token was the dead one (false: another caller had replaced it). */
+      deleted: boolean
+    }
+
 export interface GlobalTokenOptions {
   appId: string
   secret: string
@@ -39,6 +60,7 @@ export interface GlobalTokenOptions {
   http: HttpConfig
   cache: TokenCache
   now: () => number
+  onEvent?: ((event: GlobalTokenEvent) => void) | undefined
 }
 
 export interface GlobalTokenManager {
@@ -70,7 +92,31 @@ export function createGlobalTokenManager(options: GlobalTokenOptions): GlobalTok
   /** In-process single flight: concurrent callers for one key share one promise. */
   const inflight = new Map<string, Promise<string>>()
 
+  function emit(event: GlobalTokenEvent): void {
+    try {
+      options.onEvent?.(event)
+    } catch {
+      // A failing listener must not fail a token fetch.
+    }
+  }
+
   async function fetchAccessToken(): Promise<TokenCacheEntry> {
+    try {
+      const entry = await fetchAccessTokenOnce()
+      emit({ type: 'fetch', mode, ok: true })
+      return entry
+    } catch (error) {
+      emit({
+        type: 'fetch',
+        mode,
+        ok: false,
+        kind: error instanceof WechatError ? error.kind : 'other',
+      })
+      throw error
+    }
+  }
+
+  async function fetchAccessTokenOnce(): Promise<TokenCacheEntry> {
     const { body, startedAt } =
       mode === 'stable'
         ? await wechatRequest(http, {
@@ -156,7 +202,8 @@ export function createGlobalTokenManager(options: GlobalTokenOptions): GlobalTok
   }
 
   async function invalidateAccessToken(token: string): Promise<void> {
-    await cache.deleteIfEquals(tokenKey, token)
+    const deleted = await cache.deleteIfEquals(tokenKey, token)
+    emit({ type: 'invalidate', deleted })
   }
 
   async function withAccessToken<T>(call: (token: string) => Promise<T>): Promise<T> {

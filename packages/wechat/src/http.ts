@@ -24,6 +24,8 @@ export interface WechatCallEvent {
   errcode?: number
   /** 'timeout' | 'network' | 'http-status' | 'garbage' when unavailable */
   reason?: string
+  /** The HTTP status of an `http-status` failure (a 5xx, a 4xx or an unfollowed 3xx). */
+  status?: number
 }
 
 /** The slice of a TypeBox `Validator` (from `typebox/compile`) this module needs. */
@@ -221,7 +223,10 @@ export async function wechatRequest<T>(
         ok: false,
       }
       if (error instanceof WechatApiError) event.errcode = error.errcode
-      if (error instanceof WechatUnavailableError) event.reason = error.reason
+      if (error instanceof WechatUnavailableError) {
+        event.reason = error.reason
+        if (error.status !== undefined) event.status = error.status
+      }
       emit(config, event)
       if (attempt >= maxAttempts || !isTransient(error)) throw error
       const base = config.retryBaseDelayMs

@@ -17,7 +17,7 @@ export {
 export type { WechatErrorKind } from './constants.js'
 export { WechatApiError, WechatError, WechatUnavailableError } from './errors.js'
 export type { UnavailableReason } from './errors.js'
-export type { GlobalTokenMode } from './global-token.js'
+export type { GlobalTokenEvent, GlobalTokenMode } from './global-token.js'
 export type { WechatCallEvent } from './http.js'
 export { createMemoryTokenCache } from './token-cache.js'
 export type { TokenCache, TokenCacheEntry } from './token-cache.js'

@@ -1,5 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { REFRESH_MARGIN_MS, createMemoryTokenCache, type TokenCache } from '../src/index.js'
+import {
+  REFRESH_MARGIN_MS,
+  createMemoryTokenCache,
+  type GlobalTokenEvent,
+  type TokenCache,
+} from '../src/index.js'
 import { manualClock, sequence, startFakeWechat, type FakeWechat } from './helpers/fake-wechat.js'
 import { APP_ID, SECRET, testClient } from './helpers/client.js'
 
@@ -293,5 +298,67 @@ describe('getJsapiTicket', () => {
     })
     expect(fake.hits('cgi-bin/stable_token')).toBe(2)
     expect(fake.hits('cgi-bin/ticket/getticket')).toBe(2)
+  })
+})
+
+describe('onGlobalToken events', () => {
+  it('reports one fetch per upstream fetch (not per cache hit), with the mode and the outcome', async () => {
+    const events: GlobalTokenEvent[] = []
+    fake.on(
+      'cgi-bin/stable_token',
+      sequence(
+        { body: { errcode: 40125, errmsg: 'invalid appsecret' } },
+        { body: { access_token: 'GT-ok', expires_in: 7200 } },
+      ),
+    )
+    const client = testClient(fake, { onGlobalToken: (event) => events.push(event) })
+    await expect(client.getStableAccessToken()).rejects.toMatchObject({ errcode: 40125 })
+    expect(await client.getStableAccessToken()).toBe('GT-ok')
+    expect(await client.getStableAccessToken()).toBe('GT-ok')
+    expect(events).toEqual([
+      { type: 'fetch', mode: 'stable', ok: false, kind: 'config' },
+      { type: 'fetch', mode: 'stable', ok: true },
+    ])
+  })
+
+  it('counts a fetch and its retries as one fetch (classic mode)', async () => {
+    const events: GlobalTokenEvent[] = []
+    fake.on(
+      'cgi-bin/token',
+      sequence(
+        { body: { errcode: -1, errmsg: 'system error' } },
+        { body: { access_token: 'GT-ok', expires_in: 7200 } },
+      ),
+    )
+    const client = testClient(fake, {
+      globalTokenMode: 'classic',
+      onGlobalToken: (event) => events.push(event),
+    })
+    expect(await client.getStableAccessToken()).toBe('GT-ok')
+    expect(fake.hits('cgi-bin/token')).toBe(2)
+    expect(events).toEqual([{ type: 'fetch', mode: 'classic', ok: true }])
+  })
+
+  it('reports each invalidation, and whether it dropped the cached token', async () => {
+    const events: GlobalTokenEvent[] = []
+    fake.on('cgi-bin/stable_token', issueTokens())
+    const client = testClient(fake, { onGlobalToken: (event) => events.push(event) })
+    await client.getStableAccessToken()
+    await client.invalidateAccessToken('GT-someone-elses')
+    await client.invalidateAccessToken('GT1')
+    expect(events.filter((e) => e.type === 'invalidate')).toEqual([
+      { type: 'invalidate', deleted: false },
+      { type: 'invalidate', deleted: true },
+    ])
+  })
+
+  it('survives a listener that throws', async () => {
+    fake.on('cgi-bin/stable_token', issueTokens())
+    const client = testClient(fake, {
+      onGlobalToken: () => {
+        throw new Error('counter broke')
+      },
+    })
+    expect(await client.getStableAccessToken()).toBe('GT1')
   })
 })

@@ -307,7 +307,7 @@ describe('onCall events', () => {
     await testClient(fake, { onCall: (event) => events.push(event) }).getUserInfo(TOKEN, OPENID)
     expect(events.map(({ durationMs: _d, ...rest }) => rest)).toEqual([
       { endpoint: 'sns/userinfo', attempt: 1, ok: false, errcode: -1 },
-      { endpoint: 'sns/userinfo', attempt: 2, ok: false, reason: 'http-status' },
+      { endpoint: 'sns/userinfo', attempt: 2, ok: false, reason: 'http-status', status: 500 },
       { endpoint: 'sns/userinfo', attempt: 3, ok: true },
     ])
     for (const event of events) expect(event.durationMs).toBeGreaterThanOrEqual(0)

@@ -21,6 +21,7 @@ import {
 } from '@wxauth/shared'
 import { ApiError } from '../errors/api-error.js'
 import type { AuthContext, Login } from '../login/index.js'
+import type { Metrics } from '../metrics/index.js'
 import { stateMismatch, statesMatch } from '../login/state.js'
 import { toSessionInfo, toWechatUser } from '../routes/dto.js'
 import type { SessionCache } from '../stores/memory/session-cache.js'
@@ -89,10 +90,11 @@ export interface AuthHooksDeps {
   now: () => number
   /** Embedded mode's session cache, else null. */
   cache: SessionCache<SessionView> | null
+  metrics: Metrics
 }
 
 /** Build the hooks over the login and the cookie jar. */
-export function createAuthHooks({ login, jar, now, cache }: AuthHooksDeps): AuthHooks {
+export function createAuthHooks({ login, jar, now, cache, metrics }: AuthHooksDeps): AuthHooks {
   const views = new WeakMap<FastifyRequest, SessionView>()
 
   function settle(request: FastifyRequest, view: SessionView): SessionView {
@@ -144,10 +146,16 @@ export function createAuthHooks({ login, jar, now, cache }: AuthHooksDeps): Auth
     if (current !== null) {
       // A code that already produced this very session changes nothing: no state needed, no call.
       const known = await login.cachedOutcome(code)
-      if (known?.ok && known.sessionId === current.auth.sessionId) return settle(request, current)
+      if (known?.ok && known.sessionId === current.auth.sessionId) {
+        metrics.codeReuse()
+        return settle(request, current)
+      }
     }
     const expected = jar.readState(request)
-    if (expected === null || !statesMatch(expected, state)) throw stateMismatch()
+    if (expected === null || !statesMatch(expected, state)) {
+      metrics.stateMismatch('cookie')
+      throw stateMismatch()
+    }
     const outcome = await login.exchangeOnce(code, state, current?.auth ?? null, request.log)
     if (!outcome.ok) throw new ApiError(outcome.code, outcome.message)
     const next = await login.sessions.load(sessionKey(outcome.sessionId))

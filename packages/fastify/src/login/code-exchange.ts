@@ -16,6 +16,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { ErrorCode } from '@wxauth/shared'
 import { logFailure, toApiError } from '../errors/error-handler.js'
 import type { CodeOutcome } from '../stores/coordination.js'
+import { withRequestLog } from '../http/request-context.js'
 import { codeLogHash, sha256Hex } from '../util/ids.js'
 import { singleFlight } from '../util/single-flight.js'
 import type { LoginDeps } from './deps.js'
@@ -54,27 +55,34 @@ export function createCodeExchange(deps: LoginDeps, sessions: SessionService): C
   const { coordination } = deps
   const inFlight = singleFlight<CodeOutcome>()
 
-  /** One real exchange, its outcome cached. Runs under the coordinator (one instance at a time). */
+  /**
+   * One real exchange, its outcome cached. Runs under the coordinator (one instance at a time).
+   * `call.exchanged` tells the caller that this call, not another, asked WeChat.
+   */
   async function exchange(
     hash: string,
     code: string,
     stateHash: string,
     current: AuthContext | null,
     log: FastifyBaseLogger,
+    call: { exchanged: boolean },
   ): Promise<CodeOutcome> {
     // Re-read under the lock: another instance may have exchanged this code a moment ago.
     const cached = await coordination.codeOutcomes.get(hash)
     if (cached) return cached
+    call.exchanged = true
     const codeHash = codeLogHash(code)
     let outcome: CodeOutcome
     try {
-      outcome = { ok: true, ...(await signIn(deps, sessions, code, current)), stateHash }
+      const signedIn = await withRequestLog(log, () => signIn(deps, sessions, code, current))
+      outcome = { ok: true, ...signedIn, stateHash }
       log.info({ codeHash, scope: outcome.scope }, 'code exchanged')
     } catch (error) {
       logFailure(error, log.child({ codeHash }))
       const failure = toApiError(error)
       outcome = { ok: false, code: failure.code, message: failure.message, stateHash }
     }
+    deps.metrics.exchange(outcome.ok ? 'ok' : outcome.code)
     if (outcome.ok || !TRANSIENT.has(outcome.code)) {
       await coordination.codeOutcomes.set(hash, outcome, CODE_OUTCOME_TTL_MS)
     }
@@ -87,10 +95,18 @@ export function createCodeExchange(deps: LoginDeps, sessions: SessionService): C
       const stateHash = sha256Hex(state)
       // Removed from the in-flight group only after the outcome is cached, so a later request
       // finds the cache.
+      const call = { exchanged: false }
       const outcome = await inFlight.run(hash, () =>
-        coordination.codeExchange.run(hash, () => exchange(hash, code, stateHash, current, log)),
+        coordination.codeExchange.run(hash, () =>
+          exchange(hash, code, stateHash, current, log, call),
+        ),
       )
-      if (outcome.stateHash !== stateHash) throw stateMismatch()
+      if (outcome.stateHash !== stateHash) {
+        deps.metrics.stateMismatch('code_bound')
+        throw stateMismatch()
+      }
+      // Joined an exchange in flight here, found its outcome cached, or got another instance's.
+      if (!call.exchanged) deps.metrics.codeReuse()
       return outcome
     },
     cachedOutcome: (code) => coordination.codeOutcomes.get(sha256Hex(code)),

@@ -68,6 +68,7 @@ export async function signIn(
       tokens: null,
       ttlMs: Math.min(SNAPSHOT_SESSION_TTL_MS, settings.sessionTtlMs),
     })
+    deps.metrics.sessionCreated(scope, true)
     return { sessionId, openid: null, scope, snapshot: true }
   }
 
@@ -106,5 +107,6 @@ export async function signIn(
     tokens,
     ttlMs: settings.sessionTtlMs,
   })
+  deps.metrics.sessionCreated(scope, false)
   return { sessionId, openid: token.openid, scope, snapshot: false }
 }

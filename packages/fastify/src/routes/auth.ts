@@ -51,6 +51,7 @@ const authRoutes: FastifyPluginAsyncTypebox<{ ctx: PluginContext }> = async (app
       const state = generateState()
       const url = wechat.buildAuthorizeUrl({ redirectUri, scope, state })
       jar.setState(reply, state)
+      ctx.metrics.authorizeUrl(scope)
       return { url, state }
     },
   )

@@ -16,6 +16,7 @@ import { signJssdkConfig } from '@wxauth/wechat'
 import type { PluginContext } from '../context.js'
 import { ApiError } from '../errors/api-error.js'
 import { noStore } from '../http/no-store.js'
+import { withRequestLog } from '../http/request-context.js'
 import { pageUrlProblem } from '../login/page-url.js'
 import { errorResponses } from './schemas.js'
 
@@ -40,7 +41,7 @@ const jssdkRoutes: FastifyPluginAsyncTypebox<{ ctx: PluginContext }> = async (ap
       const { url } = request.query
       const problem = pageUrlProblem(url, origin)
       if (problem !== null) throw new ApiError('VALIDATION_ERROR', problem)
-      const ticket = await wechat.getJsapiTicket()
+      const ticket = await withRequestLog(request.log, () => wechat.getJsapiTicket())
       const signed = signJssdkConfig(ticket, url, { timestamp: Math.floor(settings.now() / 1000) })
       return {
         appId: settings.appId,

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { MeResponseSchema, RefreshResponseSchema } from '@wxauth/shared/schemas'
 import type { PluginContext } from '../context.js'
+import { withRequestLog } from '../http/request-context.js'
 import { toWechatUser } from './dto.js'
 import { AuthHeadersSchema, errorResponses, sessionSecurity } from './schemas.js'
 
@@ -39,7 +40,8 @@ const meRoutes: FastifyPluginAsyncTypebox<{ ctx: PluginContext }> = async (app, 
       },
     },
     async (request) => {
-      const user = await login.refreshProfile(hooks.viewOf(request).auth)
+      const { auth } = hooks.viewOf(request)
+      const user = await withRequestLog(request.log, () => login.refreshProfile(auth))
       return { user: toWechatUser(user) }
     },
   )

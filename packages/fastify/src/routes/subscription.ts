@@ -8,10 +8,12 @@
  * @see https://developers.weixin.qq.com/doc/service/api/usermanage/userinfo/api_userinfo
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyBaseLogger } from 'fastify'
 import type { SubscriptionResponse } from '@wxauth/shared'
 import { SubscriptionResponseSchema } from '@wxauth/shared/schemas'
 import type { FollowerInfo } from '@wxauth/wechat'
 import type { PluginContext } from '../context.js'
+import { withRequestLog } from '../http/request-context.js'
 import type { FollowerStatus } from '../stores/coordination.js'
 import { singleFlight } from '../util/single-flight.js'
 import { AuthHeadersSchema, errorResponses, sessionSecurity } from './schemas.js'
@@ -57,10 +59,16 @@ const subscriptionRoutes: FastifyPluginAsyncTypebox<{
     return status
   }
 
-  async function followerStatus(appid: string, openid: string): Promise<FollowerStatus> {
+  async function followerStatus(
+    appid: string,
+    openid: string,
+    log: FastifyBaseLogger,
+  ): Promise<FollowerStatus> {
     const cached = await cache.get(appid, openid)
     if (cached !== null) return cached
-    return inflight.run(`${appid} ${openid}`, () => fetchStatus(appid, openid))
+    return inflight.run(`${appid} ${openid}`, () =>
+      withRequestLog(log, () => fetchStatus(appid, openid)),
+    )
   }
 
   app.get(
@@ -79,7 +87,7 @@ const subscriptionRoutes: FastifyPluginAsyncTypebox<{
     async (request) => {
       const { session } = hooks.viewOf(request).auth
       // requireWechatIdentity turned snapshot guests (the only sessions without an openid) away.
-      const status = await followerStatus(session.appid, session.openid!)
+      const status = await followerStatus(session.appid, session.openid!, request.log)
       return toSubscriptionResponse(status, accountQrUrl)
     },
   )
