@@ -7,9 +7,8 @@
 import { http, type HttpHandler } from 'msw'
 import { ActivityResponseSchema, JoinResponseSchema } from '@wxauth/shared/schemas'
 import { avatarDataUrl, type WechatAuthMock } from '@wxauth/vue/mock'
-import { DEMO_ACTIVITY, DEMO_COVER_URL } from './demo-activity.js'
-
-const DAY_MS = 86_400_000
+// The seed's own words: one copy for the BFF and its mock (a pure-data module, no server code).
+import { DEMO_ACTIVITY, DEMO_COVER_URL, demoWindow } from '../../bff/src/activity/demo-activity.js'
 
 /** How many of the latest participants the page is sent (apps/bff's `PARTICIPANTS_SHOWN`). */
 export const PARTICIPANTS_SHOWN = 20
@@ -28,11 +27,10 @@ const EARLIER = [
   { nickname: 'Lucy', color: '#576b95' },
 ]
 
-/** The activity as seeded when the mock starts: open since yesterday, for 60 days. */
+/** The activity as seeded when the mock starts: the BFF's seed window. */
 export function seedActivity(now: number): MockActivity {
   return {
-    startsAt: now - DAY_MS,
-    endsAt: now + 60 * DAY_MS,
+    ...demoWindow(now),
     participants: EARLIER.map(({ nickname, color }) => ({
       userId: null,
       nickname,

@@ -6,11 +6,13 @@
  */
 import type { WechatAuthMockOptions } from '@wxauth/vue/mock'
 import { activityHandlers } from './activity.js'
+import { DEMO_ACCOUNT_QR_URL } from './demo-account-qr.js'
 
 const options = {
   baseURL: '/api',
   subscription: true,
   jssdk: true,
+  accountQrUrl: DEMO_ACCOUNT_QR_URL,
   handlers: (mock) => activityHandlers(mock),
 } satisfies WechatAuthMockOptions
 

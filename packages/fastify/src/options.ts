@@ -155,7 +155,11 @@ const OptionsSchema = Type.Object({
   subscription: Type.Optional(Type.Boolean({ description: 'true or false' })),
   subscriptionTtl: Type.Optional({ ...DURATION, description: 'seconds, or a number with s/m/h/d' }),
   accountQrUrl: Type.Optional(
-    Type.String({ pattern: HTTP_URL, description: "an http(s) URL of the account's QR image" }),
+    Type.String({
+      // An inline `data:image/…` works too: the image is only ever shown in an <img>.
+      pattern: '^(https?://[^\\s]+|data:image/[a-z+.-]+[;,][^\\s]+)$',
+      description: "an http(s) or data:image URL of the account's QR image",
+    }),
   ),
   jssdk: Type.Optional(Type.Boolean({ description: 'true or false' })),
   healthRoutes: Type.Optional(Type.Boolean({ description: 'true or false' })),

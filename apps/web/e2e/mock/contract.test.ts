@@ -19,6 +19,7 @@ import {
   type WechatAuthMock,
 } from '../../../../packages/vue/src/mock/index.js'
 import webMock from '../../mock/index.js'
+import { DEMO_ACCOUNT_QR_URL } from '../../mock/demo-account-qr.js'
 import {
   PUBLIC_URL,
   build,
@@ -257,7 +258,9 @@ async function runBoth(script: Script) {
 
 beforeAll(async () => {
   server.listen({ onUnhandledRequest: 'bypass' }) // the real side's calls to the simulator pass
-  ctx = await build({ options: { now: () => Date.now() + realOffset } })
+  ctx = await build({
+    options: { accountQrUrl: DEMO_ACCOUNT_QR_URL, now: () => Date.now() + realOffset },
+  })
 })
 afterAll(async () => {
   server.close()
