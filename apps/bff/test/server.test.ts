@@ -1,5 +1,6 @@
 /** `src/server.ts` as a process: boots from env, finds its way from any folder, stops on SIGTERM. */
 import { spawn, type ChildProcess } from 'node:child_process'
+import { connect } from 'node:net'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -67,6 +68,31 @@ describe('server.ts', () => {
     // The default SQLite file is created relative to the working directory.
     expect(existsSync(join(cwd, 'data', 'wxauth.sqlite'))).toBe(true)
     expect(output()).not.toContain('mock-secret-for-local-development-only')
+    child.kill('SIGTERM')
+    expect(await exited).toBe(0)
+  })
+
+  it('survives the request that overflowed the log redaction (issue #12), and goes on answering', async () => {
+    const { child, output, exited } = start({ PORT: '0' })
+    const [, url] = await waitFor(() =>
+      /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output()),
+    )
+    const { port } = new URL(url!)
+    const status = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1')
+      let out = ''
+      socket.on('data', (d) => (out += d))
+      socket.on('end', () => resolve(out.split('\r\n')[0] ?? ''))
+      socket.on('error', reject)
+      socket.write(
+        `GET /healthz?${'=?'.repeat(1800)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
+      )
+    })
+    expect(status).toBe('HTTP/1.1 200 OK')
+    // The request line is logged after the response: give a crash there the time to happen.
+    await waitFor(() => /"url":"\/healthz\?=/.exec(output()))
+    expect((await fetch(`${url}/healthz`)).status).toBe(200)
+    expect(child.exitCode).toBeNull()
     child.kill('SIGTERM')
     expect(await exited).toBe(0)
   })

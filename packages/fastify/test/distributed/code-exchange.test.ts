@@ -132,7 +132,7 @@ describe.skipIf(!enabled)('distributed code exchange (3 instances)', () => {
     // Play an instance that took the lock and died: never released, never renewed.
     const lockKey = `${cluster.prefix}lock:code:${sha256Hex(code)}`
     expect(
-      await apps[0]!.wechatAuth.stores.redis!!.client.set(lockKey, 'crashed', 'PX', 400, 'NX'),
+      await apps[0]!.wechatAuth.stores.redis!.client.set(lockKey, 'crashed', 'PX', 400, 'NX'),
     ).toBe('OK')
     const before = await cluster.counts()
     const started = Date.now()
@@ -140,7 +140,7 @@ describe.skipIf(!enabled)('distributed code exchange (3 instances)', () => {
     expect(response.statusCode, response.body).toBe(200)
     expect(Date.now() - started).toBeGreaterThanOrEqual(300)
     expect(delta(before, await cluster.counts())).toMatchObject({ [EXCHANGE]: 1 })
-    expect(await apps[0]!.wechatAuth.stores.redis!!.client.exists(lockKey)).toBe(0)
+    expect(await apps[0]!.wechatAuth.stores.redis!.client.exists(lockKey)).toBe(0)
   })
 
   it("refuses a stolen code with the thief's own state on another instance (403, victim unharmed)", async () => {
@@ -160,7 +160,7 @@ describe.skipIf(!enabled)('distributed code exchange (3 instances)', () => {
   it('releases the lock after every exchange and keeps the outcome 5 minutes', async () => {
     const { browser, code, state } = await freshCode(apps[2]!)
     expect((await browser.get(apps[2]!, '/api/me', codeHeaders(code, state))).statusCode).toBe(200)
-    const redis = apps[0]!.wechatAuth.stores.redis!!.client
+    const redis = apps[0]!.wechatAuth.stores.redis!.client
     const hash = sha256Hex(code)
     expect(await redis.exists(`${cluster.prefix}lock:code:${hash}`)).toBe(0)
     const ttl = await redis.pttl(`${cluster.prefix}code-outcome:${hash}`)

@@ -68,7 +68,7 @@ describe.skipIf(!enabled)('distributed global token (3 instances)', () => {
     const entry = await cached(apps[2]!)
     expect(entry?.value).toBe(tokens[0])
     expect(entry!.expiresAt - (Date.now() + offsetMs)).toBeGreaterThan(7_100_000)
-    const ttl = await apps[0]!.wechatAuth.stores.redis!!.client.pttl(
+    const ttl = await apps[0]!.wechatAuth.stores.redis!.client.pttl(
       `${cluster.prefix}${tokenCacheKey(DEFAULT_APP.appid)}`,
     )
     expect(ttl).toBeGreaterThan(7_100_000)

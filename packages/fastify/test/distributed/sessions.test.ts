@@ -66,7 +66,7 @@ describe.skipIf(!enabled)('distributed sessions (Redis + PostgreSQL, 2 instances
   it('keeps one key per session that Redis expires with the session, holding no raw id or token', async () => {
     const { browser } = await cluster.login({ persona: 'emoji', start: b, finish: a })
     const id = sessionIdOf(browser.cookies.get('wxauth_sid')!)
-    const redis = a.wechatAuth.stores.redis!!.client
+    const redis = a.wechatAuth.stores.redis!.client
     const key = `${cluster.prefix}sess:${sha256Hex(id)}`
     const ttl = await redis.pttl(key)
     expect(ttl).toBeGreaterThan(2 * 3600_000 - 60_000)

@@ -29,7 +29,9 @@ export type WechatUser = Static<typeof WechatUserSchema>
  * `WechatUser | null` as one nullable object (`type: ["object", "null"]`) rather than an `anyOf` of
  * two: the same allowlist, and a serializer writes it directly instead of trying each branch.
  */
-const { $id: _userId, ...userFields } = WechatUserSchema as typeof WechatUserSchema & { $id?: string }
+const { $id: _userId, ...userFields } = WechatUserSchema as typeof WechatUserSchema & {
+  $id?: string
+}
 export const NullableWechatUserSchema = Type.Unsafe<WechatUser | null>({
   ...userFields,
   type: ['object', 'null'],
