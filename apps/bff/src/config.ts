@@ -21,8 +21,13 @@ export { parseDuration } from '@wxauth/fastify'
 
 /** The validated configuration `buildApp` takes. No field is read from `process.env` after boot. */
 export interface Config {
-  /** `NODE_ENV === 'production'`: no development defaults. */
+  /** `NODE_ENV === 'production'`. */
   production: boolean
+  /**
+   * The development defaults (the simulator's app, the repository's cookie secret) filled the unset
+   * keys: only outside production, and only when no WeChat credential was given at all.
+   */
+  developmentDefaults: boolean
   /** The plugin's options (already checked). */
   wechatAuth: WechatAuthOptions
   /** The built SPA to serve; null: serve no SPA (API only). */
@@ -103,8 +108,11 @@ export const ENV_KEYS = [
 const SIMULATOR_URL = 'http://127.0.0.1:3100'
 
 /**
- * Development defaults (NODE_ENV !== 'production'): the simulator's default app, the Vite dev server
- * as the public origin. Off in production, where a missing key fails the boot.
+ * Development defaults: the simulator's default app, the Vite dev server as the public origin.
+ * Used only when NODE_ENV is not production and neither WECHAT_APPID nor WECHAT_SECRET is set, so
+ * `pnpm dev` needs nothing; as soon as a real credential is given, no default applies (a real
+ * AppSecret beside the repository's public cookie secret would let anyone forge a login, and beside
+ * the simulator's http base it would travel in clear text).
  */
 export const DEV_DEFAULTS: Partial<Record<PluginKey, string>> = {
   WECHAT_APPID: 'wx5f3c1a9e2b7d4f60',
@@ -179,7 +187,9 @@ export function loadConfig(
     const value = env[key]
     if (value !== undefined && value !== '') raw[key] = value
   }
-  if (!production) {
+  const credentialsGiven = raw.WECHAT_APPID !== undefined || raw.WECHAT_SECRET !== undefined
+  const developmentDefaults = !production && !credentialsGiven
+  if (developmentDefaults) {
     for (const [key, value] of Object.entries(DEV_DEFAULTS)) raw[key] ??= value
   }
   // The plugin's default file, but relative to `cwd`, where the process runs.
@@ -202,10 +212,21 @@ export function loadConfig(
     resolveOptions(options as unknown as WechatAuthOptions)
   } catch (error) {
     if (!(error instanceof WechatAuthOptionsError)) throw error
-    problems.push(...error.problems.map(inEnvTerms))
+    for (const problem of error.problems.map(inEnvTerms)) {
+      // Say why it is required even outside production: the development default is public.
+      problems.push(
+        credentialsGiven && !production && problem.startsWith('COOKIE_SECRET is required')
+          ? 'COOKIE_SECRET is required once WECHAT_APPID or WECHAT_SECRET is set (at least 32 random characters; the development default is public, so anyone could forge a login)'
+          : problem,
+      )
+    }
   }
-  if (production && raw.COOKIE_SECRET === DEV_DEFAULTS.COOKIE_SECRET) {
-    problems.push('COOKIE_SECRET must not be the development default in production')
+  if (!developmentDefaults && raw.COOKIE_SECRET === DEV_DEFAULTS.COOKIE_SECRET) {
+    problems.push(
+      production
+        ? 'COOKIE_SECRET must not be the development default in production'
+        : 'COOKIE_SECRET must not be the development default beside real WeChat credentials',
+    )
   }
   if (problems.length > 0) throw new ConfigError(problems)
 
@@ -216,6 +237,7 @@ export function loadConfig(
       : null
   return {
     production,
+    developmentDefaults,
     wechatAuth: options as unknown as WechatAuthOptions,
     staticDir,
     mpVerifyDir: raw.MP_VERIFY_DIR ? resolve(cwd, raw.MP_VERIFY_DIR) : null,

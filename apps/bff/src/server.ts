@@ -50,14 +50,14 @@ async function main(): Promise<void> {
   })
 
   await app.listen({ host: config.host, port: config.port })
-  if (!config.production) {
+  if (config.developmentDefaults) {
     app.log.info(
       {
         wechatApiBase: config.wechatAuth.wechatApiBase,
         publicUrl: config.wechatAuth.publicUrl,
         staticDir: config.staticDir,
       },
-      'development defaults in effect where keys are unset (NODE_ENV is not production)',
+      'development defaults in effect where keys are unset (no WeChat credentials given, NODE_ENV is not production)',
     )
   }
 }

@@ -105,6 +105,20 @@ describe('server.ts', () => {
     }
   })
 
+  it('refuses to boot with a real WeChat secret but no COOKIE_SECRET, outside production too', async () => {
+    const { output, exited } = start({
+      PORT: '0',
+      WECHAT_APPID: 'wx0123456789abcdef',
+      WECHAT_SECRET: 'a-real-looking-secret-0123456789',
+      PUBLIC_URL: 'https://h5.example.com',
+    })
+    expect(await exited).toBe(1)
+    expect(output()).toContain(
+      'COOKIE_SECRET is required once WECHAT_APPID or WECHAT_SECRET is set',
+    )
+    expect(output()).not.toContain('a-real-looking-secret-0123456789')
+  })
+
   it('refuses REDIS_URL beside the SQLite file instead of silently half-distributing', async () => {
     const { output, exited } = start({ PORT: '0', REDIS_URL: 'redis://127.0.0.1:6379' })
     expect(await exited).toBe(1)

@@ -34,9 +34,9 @@ export interface WechatAuthOptions {
   databaseUrl?: string
   /** With a `postgres://` database: Redis holds sessions, code outcomes, locks and token caches (N instances). */
   redisUrl?: string
-  /** Default `https://api.weixin.qq.com`; the simulator in development. */
+  /** Default `https://api.weixin.qq.com`; the simulator in development (plain http: loopback only). */
   wechatApiBase?: string
-  /** Default `https://open.weixin.qq.com`; the simulator in development. */
+  /** Default `https://open.weixin.qq.com`; the simulator in development (plain http: loopback only). */
   wechatOpenBase?: string
   /** Where the auth routes live. Default `/api`. */
   prefix?: string
@@ -215,6 +215,17 @@ function resolveDatabaseUrl(url: string): string {
 
 const trimSlash = (url: string) => url.replace(/\/+$/, '')
 
+/** 127.0.0.0/8, ::1 or localhost: traffic that never leaves the machine. */
+export function isLoopback(hostname: string): boolean {
+  const host = hostname.toLowerCase()
+  return (
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    host === '[::1]' ||
+    /^127(\.[0-9]{1,3}){3}$/.test(host)
+  )
+}
+
 function schemaProblems(options: Record<string, unknown>): string[] {
   const problems = new Map<string, string>()
   const props = OptionsSchema.properties as Record<string, { description?: string }>
@@ -264,6 +275,13 @@ export function resolveOptions(options: WechatAuthOptions): Settings {
     if (parsed === null) problems.push(`${key} must be a valid URL`)
     else if (parsed.search || parsed.hash || parsed.username || parsed.password) {
       problems.push(`${key} must not carry a query, a fragment or credentials`)
+    } else if (key !== 'publicUrl' && parsed.protocol === 'http:' && !isLoopback(parsed.hostname)) {
+      // The AppSecret and every code travel to wechatApiBase: never in clear text over a network.
+      // WeChat itself answers plain http with 43003 "require https".
+      // https://developers.weixin.qq.com/doc/oplatform/developers/errCode/errCode.html
+      problems.push(
+        `${key} must be https (plain http only for the simulator on a loopback host: 127.0.0.1, ::1, localhost)`,
+      )
     }
   }
   if (checked.accountQrUrl !== undefined && !failed.has('accountQrUrl')) {
