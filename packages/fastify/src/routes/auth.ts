@@ -17,6 +17,9 @@ import { resolveReturnTo } from '../login/return-to.js'
 import { generateState } from '../login/state.js'
 import { errorResponses } from './schemas.js'
 
+/** The largest `POST {prefix}/auth/session` body read. */
+const SESSION_BODY_LIMIT = 4096
+
 const authRoutes: FastifyPluginAsyncTypebox<{ ctx: PluginContext }> = async (app, { ctx }) => {
   const { settings, jar, hooks, wechat, stores } = ctx
   // Every answer here is about this browser's login: never cached by a browser or a proxy. (The
@@ -58,6 +61,8 @@ const authRoutes: FastifyPluginAsyncTypebox<{ ctx: PluginContext }> = async (app
   app.post(
     '/session',
     {
+      // `{ code, state }` is ~200 bytes: anything much larger is not a login.
+      bodyLimit: SESSION_BODY_LIMIT,
       schema: {
         tags: ['auth'],
         summary:

@@ -152,6 +152,18 @@ describe('POST /api/auth/session', () => {
     expect(response.statusCode).toBe(400)
     expect(response.json().code).toBe('VALIDATION_ERROR')
   })
+
+  it('refuses a body over 4 KB before parsing it ({ code, state } is ~200 bytes)', async () => {
+    const response = await ctx.browser().request({
+      method: 'POST',
+      url: '/api/auth/session',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ code: 'abc', state: 'abc', pad: 'x'.repeat(4096) }),
+    })
+    expect(response.statusCode).toBe(400)
+    expect(response.json()).toMatchObject({ code: 'VALIDATION_ERROR' })
+    expect((await ctx.counts())['sns/oauth2/access_token']).toBeUndefined()
+  })
 })
 
 describe('POST /api/auth/logout', () => {
