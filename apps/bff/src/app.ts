@@ -20,6 +20,7 @@ import { ACTIVITY_MIGRATIONS } from './activity/migrations.js'
 import type { Config } from './config.js'
 import openApi from './plugins/openapi.js'
 import staticFiles from './plugins/static.js'
+import { drainOnShutdown } from './shutdown.js'
 
 export interface BuildOptions {
   /** A ready logger (server.ts passes one with pretty printing on a TTY). */
@@ -70,7 +71,12 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     },
     // A union-typed value here would steer Fastify's overloads to the http2 one.
     trustProxy: config.trustProxy as FastifyServerOptions['trustProxy'],
+    // While shutting down, a request arriving on a kept-alive connection is answered normally (with
+    // `Connection: close`, shutdown.ts), not with a 503: the client did nothing wrong.
+    return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>()
+
+  await app.register(drainOnShutdown)
 
   await app.register(openApi)
   const options = { ...config.wechatAuth, migrations: ACTIVITY_MIGRATIONS, ...opts.wechatAuth }
