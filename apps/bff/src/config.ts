@@ -69,13 +69,36 @@ const PLUGIN_KEYS = {
   DATABASE_URL: 'databaseUrl',
   REDIS_URL: 'redisUrl',
   AUTH_RATE_LIMIT: 'authRateLimit',
+  AUTH_RATE_LIMIT_PER_IP: 'authRateLimitPerIp',
+  EXCHANGE_RATE_LIMIT: 'exchangeRateLimit',
+  EXCHANGE_RATE_LIMIT_PER_IP: 'exchangeRateLimitPerIp',
+  EXCHANGE_CONCURRENCY: 'exchangeConcurrency',
 } as const satisfies Record<string, keyof WechatAuthOptions>
+/** The plugin options that are whole numbers (the environment carries them as digits). */
+const NUMBER_KEYS = new Set<string>([
+  'AUTH_RATE_LIMIT',
+  'AUTH_RATE_LIMIT_PER_IP',
+  'EXCHANGE_RATE_LIMIT',
+  'EXCHANGE_RATE_LIMIT_PER_IP',
+  'EXCHANGE_CONCURRENCY',
+])
 type PluginKey = keyof typeof PLUGIN_KEYS
 
 /** The process's own keys, with the description used in error messages and in `.env.example`. */
+const PER_MINUTE = Type.Optional(
+  Type.String({
+    pattern: '^[0-9]{1,6}$',
+    description: 'a whole number of requests per minute (0: off)',
+  }),
+)
+
 const ProcessEnvSchema = Type.Object({
-  AUTH_RATE_LIMIT: Type.Optional(
-    Type.String({ pattern: '^[0-9]{1,6}$', description: 'a whole number of requests per minute' }),
+  AUTH_RATE_LIMIT: PER_MINUTE,
+  AUTH_RATE_LIMIT_PER_IP: PER_MINUTE,
+  EXCHANGE_RATE_LIMIT: PER_MINUTE,
+  EXCHANGE_RATE_LIMIT_PER_IP: PER_MINUTE,
+  EXCHANGE_CONCURRENCY: Type.Optional(
+    Type.String({ pattern: '^[0-9]{1,5}$', description: 'a whole number (0: no cap)' }),
   ),
   TRUST_PROXY: Type.Optional(
     Type.String({
@@ -200,7 +223,8 @@ export function loadConfig(
   for (const [env, option] of Object.entries(PLUGIN_KEYS)) {
     const value = raw[env]
     if (value === undefined) continue
-    if (env === 'AUTH_RATE_LIMIT') {
+    if (NUMBER_KEYS.has(env)) {
+      // A malformed value is reported once, by the process schema above.
       if (/^[0-9]{1,6}$/.test(value)) options[option] = Number(value)
     } else if (env === 'DATABASE_URL') {
       options[option] = resolveDatabaseUrl(value, cwd)

@@ -204,9 +204,42 @@ describe('loadConfig', () => {
     })
   })
 
-  it('limits authorize URLs to 30 per client per minute and trusts no proxy by default', () => {
-    expect(settingsOf(loadConfig(PRODUCTION))).toMatchObject({ authRateLimit: 30 })
+  it('limits logins per browser and per IP, caps exchanges, and trusts no proxy by default', () => {
+    expect(settingsOf(loadConfig(PRODUCTION))).toMatchObject({
+      authRateLimit: 10,
+      authRateLimitPerIp: 600,
+      exchangeRateLimit: 10,
+      exchangeRateLimitPerIp: 600,
+      exchangeConcurrency: 50,
+    })
     expect(loadConfig(PRODUCTION)).toMatchObject({ trustProxy: false })
+  })
+
+  it('reads the per-IP ceilings, the exchange limits and the exchange cap, listing bad ones', () => {
+    const config = loadConfig({
+      ...PRODUCTION,
+      AUTH_RATE_LIMIT_PER_IP: '1200',
+      EXCHANGE_RATE_LIMIT: '5',
+      EXCHANGE_RATE_LIMIT_PER_IP: '0',
+      EXCHANGE_CONCURRENCY: '8',
+    })
+    expect(settingsOf(config)).toMatchObject({
+      authRateLimitPerIp: 1200,
+      exchangeRateLimit: 5,
+      exchangeRateLimitPerIp: 0,
+      exchangeConcurrency: 8,
+    })
+    const problems = problemsOf({
+      ...PRODUCTION,
+      AUTH_RATE_LIMIT_PER_IP: 'many',
+      EXCHANGE_RATE_LIMIT: '-1',
+      EXCHANGE_CONCURRENCY: '20000',
+    })
+    expect(problems.map((p) => p.split(' ')[0]).sort()).toEqual([
+      'AUTH_RATE_LIMIT_PER_IP',
+      'EXCHANGE_CONCURRENCY',
+      'EXCHANGE_RATE_LIMIT',
+    ])
   })
 
   it('reads AUTH_RATE_LIMIT and TRUST_PROXY (boolean, hop count or addresses)', () => {

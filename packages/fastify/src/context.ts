@@ -2,6 +2,7 @@
 import type { WechatClient } from '@wxauth/wechat'
 import type { AuthHooks } from './http/auth-hooks.js'
 import type { CookieJar } from './http/cookies.js'
+import type { RateLimits } from './http/rate-limits.js'
 import type { Login } from './login/index.js'
 import type { Settings } from './options.js'
 import type { Stores } from './stores/types.js'
@@ -13,4 +14,5 @@ export interface PluginContext {
   login: Login
   jar: CookieJar
   hooks: AuthHooks
+  limits: RateLimits
 }

@@ -48,8 +48,28 @@ export interface WechatAuthOptions {
   profileTtl?: Duration
   /** `stable` (default: `cgi-bin/stable_token`) or `classic` (`cgi-bin/token`). */
   globalToken?: GlobalTokenSource
-  /** Authorize URLs one client may ask for per minute (429 `RATE_LIMITED` past it); 0: off. Default 30. */
+  /**
+   * Authorize URLs one browser (the plugin's browser-id cookie) may ask for per minute; 429
+   * `RATE_LIMITED` past it; 0: off. Default 10: a looping page stops long before WeChat's 10009.
+   */
   authRateLimit?: number
+  /**
+   * Authorize URLs one client IP may ask for per minute, whatever its browsers; 0: off. Default 600:
+   * hundreds of users behind one NAT are never refused, a script that drops cookies still is.
+   */
+  authRateLimitPerIp?: number
+  /**
+   * Code exchanges (calls to `sns/oauth2/access_token`) one browser may cause per minute; a request
+   * joining an exchange in flight or a cached outcome does not count. 0: off. Default 10.
+   */
+  exchangeRateLimit?: number
+  /** Code exchanges one client IP may cause per minute; 0: off. Default 600. */
+  exchangeRateLimitPerIp?: number
+  /**
+   * Code exchanges this process runs against WeChat at once; as many more may wait, the rest get 429
+   * `RATE_LIMITED` without calling WeChat. 0: no cap. Default 50.
+   */
+  exchangeConcurrency?: number
   /** Adds `GET {prefix}/me/subscription`: does the user follow the Official Account? Default off. */
   subscription?: boolean
   /** How long a user's follower status is reused before `cgi-bin/user/info` is asked again. Default `5m`. */
@@ -97,6 +117,12 @@ const DURATION = Type.Union([
   Type.String({ pattern: '^[0-9]+[smhd]?$' }),
 ])
 
+const PER_MINUTE = Type.Integer({
+  minimum: 0,
+  maximum: 1_000_000,
+  description: 'a whole number per minute (0: off)',
+})
+
 /** Each option's shape, and the words an error message uses for it. */
 const OptionsSchema = Type.Object({
   appId: Type.String({
@@ -135,8 +161,12 @@ const OptionsSchema = Type.Object({
       description: 'stable or classic',
     }),
   ),
-  authRateLimit: Type.Optional(
-    Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'a whole number per minute' }),
+  authRateLimit: Type.Optional(PER_MINUTE),
+  authRateLimitPerIp: Type.Optional(PER_MINUTE),
+  exchangeRateLimit: Type.Optional(PER_MINUTE),
+  exchangeRateLimitPerIp: Type.Optional(PER_MINUTE),
+  exchangeConcurrency: Type.Optional(
+    Type.Integer({ minimum: 0, maximum: 10_000, description: 'a whole number, 0 to 10000' }),
   ),
   subscription: Type.Optional(Type.Boolean({ description: 'true or false' })),
   subscriptionTtl: Type.Optional({ ...DURATION, description: 'seconds, or a number with s/m/h/d' }),
@@ -184,6 +214,10 @@ export interface Settings {
   profileTtlMs: number
   globalToken: GlobalTokenSource
   authRateLimit: number
+  authRateLimitPerIp: number
+  exchangeRateLimit: number
+  exchangeRateLimitPerIp: number
+  exchangeConcurrency: number
   subscription: { ttlMs: number; accountQrUrl: string | null } | null
   jssdk: boolean
   healthRoutes: boolean
@@ -321,7 +355,11 @@ export function resolveOptions(options: WechatAuthOptions): Settings {
     sessionTtlMs: parseDuration(checked.sessionTtl ?? '7d') * 1000,
     profileTtlMs: parseDuration(checked.profileTtl ?? '24h') * 1000,
     globalToken: checked.globalToken ?? 'stable',
-    authRateLimit: checked.authRateLimit ?? 30,
+    authRateLimit: checked.authRateLimit ?? 10,
+    authRateLimitPerIp: checked.authRateLimitPerIp ?? 600,
+    exchangeRateLimit: checked.exchangeRateLimit ?? 10,
+    exchangeRateLimitPerIp: checked.exchangeRateLimitPerIp ?? 600,
+    exchangeConcurrency: checked.exchangeConcurrency ?? 50,
     subscription: checked.subscription
       ? {
           ttlMs: parseDuration(checked.subscriptionTtl ?? '5m') * 1000,

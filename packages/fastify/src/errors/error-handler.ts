@@ -17,6 +17,7 @@ import { WechatApiError, WechatError } from '@wxauth/wechat'
 import { isClientAbort } from '../http/client-abort.js'
 import { isStoreUnavailable } from '../stores/unavailable.js'
 import { ApiError } from './api-error.js'
+import { RateLimitedError } from './rate-limited.js'
 import { configHint, fromWechatError } from './wechat-errors.js'
 
 /** Fastify's own client errors (bad JSON, wrong content type, body too large…) by status. */
@@ -94,6 +95,7 @@ export function pathOf(url: string): string {
 /** Send `error` as the contract body. */
 export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
   if (error.statusCode >= 500) reply.header('cache-control', 'no-store')
+  if (error instanceof RateLimitedError) reply.header('retry-after', error.retryAfterSeconds)
   return reply.status(error.statusCode).send(errorBody(error))
 }
 

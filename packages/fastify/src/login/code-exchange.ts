@@ -10,17 +10,27 @@
  *   (WeChat or a store unavailable) are not cached: the same code may be tried again.
  * The outcome is bound to the state the code came with: a request presenting the code with another
  * state (a stolen code) never joins it.
+ *
+ * Before an exchange that would call WeChat (not a join, not a cached outcome), in this order:
+ * 1. the caller's rate limits (`gate`: per browser and per IP, http/rate-limits.ts);
+ * 2. the state is spent on this code (`usedStates`): one exchange per state, so a second, different
+ *    code with the same state is refused (403 STATE_MISMATCH) without calling WeChat;
+ * 3. a slot among `exchangeConcurrency` upstream exchanges (as many more may queue; past that 429
+ *    RATE_LIMITED, not cached, so the same code may be tried again).
  * @see https://developers.weixin.qq.com/doc/service/guide/h5/auth.html (code: single use, 5 minutes)
  */
 import type { FastifyBaseLogger } from 'fastify'
+import pLimit from 'p-limit'
 import type { ErrorCode } from '@wxauth/shared'
 import { logFailure, toApiError } from '../errors/error-handler.js'
+import { RateLimitedError } from '../errors/rate-limited.js'
 import type { CodeOutcome } from '../stores/coordination.js'
 import { codeLogHash, sha256Hex } from '../util/ids.js'
 import { singleFlight } from '../util/single-flight.js'
 import type { LoginDeps } from './deps.js'
 import type { AuthContext, SessionService } from './sessions.js'
 import { signIn } from './sign-in.js'
+import { STATE_CLOCK_SKEW_MS, STATE_TTL_MS } from './state-cookie.js'
 import { stateMismatch } from './state.js'
 
 /** A code lives 5 minutes ("5分钟未被使用自动过期"), so its outcome is worth keeping that long. */
@@ -34,16 +44,24 @@ const TRANSIENT: ReadonlySet<ErrorCode> = new Set([
   'INTERNAL_ERROR',
 ])
 
+/** A spent state is remembered as long as it could still be presented. */
+const USED_STATE_TTL_MS = STATE_TTL_MS + STATE_CLOCK_SKEW_MS
+/** How long to wait before retrying when every upstream slot is taken. */
+const BUSY_RETRY_AFTER_SECONDS = 1
+
 export interface CodeExchange {
   /**
    * Exchange `code` once, joining an exchange in flight or a cached outcome. `state` must already
    * match the caller's state cookie; an exchange made with another state fails with STATE_MISMATCH.
+   * `gate` runs only before an exchange that would call WeChat (the caller's rate limits; it throws
+   * to refuse).
    */
   exchangeOnce(
     code: string,
     state: string,
     current: AuthContext | null,
     log: FastifyBaseLogger,
+    gate?: () => Promise<void>,
   ): Promise<CodeOutcome>
   /** The cached outcome of a code, if any (no exchange). */
   cachedOutcome(code: string): Promise<CodeOutcome | null>
@@ -51,8 +69,25 @@ export interface CodeExchange {
 
 /** Create the once-only code exchange. */
 export function createCodeExchange(deps: LoginDeps, sessions: SessionService): CodeExchange {
-  const { coordination } = deps
+  const { coordination, settings } = deps
   const inFlight = singleFlight<CodeOutcome>()
+  const concurrency = settings.exchangeConcurrency
+  const upstream = concurrency > 0 ? pLimit(concurrency) : null
+  let lastBusyWarning = 0
+
+  /** Run `signIn` in an upstream slot, waiting behind at most `concurrency` others. */
+  function inSlot<T>(run: () => Promise<T>, log: FastifyBaseLogger): Promise<T> {
+    if (upstream === null) return run()
+    if (upstream.activeCount + upstream.pendingCount >= concurrency * 2) {
+      // Once a minute at most: a flood would otherwise flood the log too.
+      if (Date.now() - lastBusyWarning > 60_000) {
+        lastBusyWarning = Date.now()
+        log.warn({ exchangeConcurrency: concurrency }, 'code exchanges at capacity: refusing more')
+      }
+      throw new RateLimitedError(BUSY_RETRY_AFTER_SECONDS)
+    }
+    return upstream(run)
+  }
 
   /** One real exchange, its outcome cached. Runs under the coordinator (one instance at a time). */
   async function exchange(
@@ -68,7 +103,8 @@ export function createCodeExchange(deps: LoginDeps, sessions: SessionService): C
     const codeHash = codeLogHash(code)
     let outcome: CodeOutcome
     try {
-      outcome = { ok: true, ...(await signIn(deps, sessions, code, current)), stateHash }
+      const signedIn = await inSlot(() => signIn(deps, sessions, code, current), log)
+      outcome = { ok: true, ...signedIn, stateHash }
       log.info({ codeHash, scope: outcome.scope }, 'code exchanged')
     } catch (error) {
       logFailure(error, log.child({ codeHash }))
@@ -82,14 +118,24 @@ export function createCodeExchange(deps: LoginDeps, sessions: SessionService): C
   }
 
   return {
-    async exchangeOnce(code, state, current, log) {
+    async exchangeOnce(code, state, current, log, gate) {
       const hash = sha256Hex(code)
       const stateHash = sha256Hex(state)
       // Removed from the in-flight group only after the outcome is cached, so a later request
-      // finds the cache.
-      const outcome = await inFlight.run(hash, () =>
-        coordination.codeExchange.run(hash, () => exchange(hash, code, stateHash, current, log)),
-      )
+      // finds the cache. Everything up to the exchange runs inside it: 30 parallel requests with
+      // one code are one gate check, one state claim, one exchange.
+      const outcome = await inFlight.run(hash, async () => {
+        const cached = await coordination.codeOutcomes.get(hash)
+        if (cached) return cached
+        await gate?.()
+        if (!(await coordination.usedStates.claim(stateHash, hash, USED_STATE_TTL_MS))) {
+          log.info({ codeHash: codeLogHash(code) }, 'state already spent on another code')
+          throw stateMismatch()
+        }
+        return coordination.codeExchange.run(hash, () =>
+          exchange(hash, code, stateHash, current, log),
+        )
+      })
       if (outcome.stateHash !== stateHash) throw stateMismatch()
       return outcome
     },

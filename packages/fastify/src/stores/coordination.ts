@@ -67,9 +67,22 @@ export interface CodeExchangeCoordinator {
   run(codeHash: string, exchange: () => Promise<CodeOutcome>): Promise<CodeOutcome>
 }
 
+/**
+ * One exchange per state (login/code-exchange.ts): each state, once it started an exchange, is
+ * spent on that code (sha256 of the state → sha256 of the code) for as long as a state lives. The
+ * same code again (WeChat's duplicate callback, parallel requests, a reload) still joins its
+ * outcome; another code with a spent state is refused before WeChat is called.
+ */
+export interface UsedStates {
+  /** Spend `stateHash` on `codeHash`: true when it was unspent, or already spent on this code. */
+  claim(stateHash: string, codeHash: string, ttlMs: number): Promise<boolean>
+}
+
 /** What requests and instances share to coordinate: in process (embedded) or in Redis (distributed). */
 export interface Coordination {
   codeOutcomes: CodeOutcomeCache
+  /** The states already spent on an exchange. */
+  usedStates: UsedStates
   /** Cross-instance single-flight of code exchanges (login/code-exchange.ts). */
   codeExchange: CodeExchangeCoordinator
   subscriptions: SubscriptionCache

@@ -16,6 +16,7 @@ import { createRedisLock } from './redis/lock.js'
 import { createRedisSessionsStore } from './redis/sessions.js'
 import { createRedisSubscriptionCache } from './redis/subscriptions.js'
 import { createRedisTokenCache } from './redis/token-cache.js'
+import { createRedisUsedStates } from './redis/used-states.js'
 import { withRedisUserCache } from './redis/users-cache.js'
 import type { SqlDatabase } from './sql/database.js'
 import { createSqlUsersStore } from './sql/users.js'
@@ -44,6 +45,7 @@ export function createDistributedStores(
     repositories: { users, sessions: createRedisSessionsStore(redis, users, { now }) },
     coordination: {
       codeOutcomes,
+      usedStates: createRedisUsedStates(redis),
       codeExchange: createRedisCodeExchangeCoordinator(redis, lock, codeOutcomes, {
         onWarning: (message, error) => log.warn({ err: error }, message),
       }),

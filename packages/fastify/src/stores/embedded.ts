@@ -12,6 +12,7 @@ import { createLocalCodeExchangeCoordinator } from './memory/code-exchange.js'
 import { createMemoryCodeOutcomeCache } from './memory/code-outcomes.js'
 import { withSessionCache } from './memory/session-cache.js'
 import { createMemorySubscriptionCache } from './memory/subscriptions.js'
+import { createMemoryUsedStates } from './memory/used-states.js'
 import { createSqlSessionsStore } from './sql/sessions.js'
 import { createSqlUsersStore } from './sql/users.js'
 import type { SqlDatabase } from './sql/database.js'
@@ -67,6 +68,7 @@ export function createEmbeddedStores(
     sessionCache: cached?.cache ?? null,
     coordination: {
       codeOutcomes: createMemoryCodeOutcomeCache({ now }),
+      usedStates: createMemoryUsedStates({ now }),
       codeExchange: createLocalCodeExchangeCoordinator(),
       subscriptions: createMemorySubscriptionCache({ now }),
       tokenCache: createMemoryTokenCache(now),
