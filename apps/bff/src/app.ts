@@ -1,7 +1,8 @@
 /**
  * `buildApp(config)`: the demo BFF as a Fastify instance, ready to `listen()` or `inject()`: the
  * login (`@wxauth/fastify`), the demo activity under `/api/activity`, liveness and readiness, the
- * OpenAPI UI and the built SPA. Reads nothing from the environment (server.ts does).
+ * OpenAPI UI (outside production unless OPENAPI_DOCS=true), the built SPA, security headers on
+ * every response, timeouts and a graceful shutdown. Reads nothing from the environment (server.ts does).
  */
 import Fastify, {
   type FastifyBaseLogger,
@@ -19,6 +20,7 @@ import activityRoutes from './activity/routes.js'
 import { ACTIVITY_MIGRATIONS } from './activity/migrations.js'
 import type { Config } from './config.js'
 import openApi from './plugins/openapi.js'
+import securityHeaders from './plugins/security-headers.js'
 import staticFiles from './plugins/static.js'
 import { drainOnShutdown } from './shutdown.js'
 
@@ -76,10 +78,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
-  await app.register(drainOnShutdown)
-
-  await app.register(openApi)
   const options = { ...config.wechatAuth, migrations: ACTIVITY_MIGRATIONS, ...opts.wechatAuth }
+  await app.register(drainOnShutdown)
+  await app.register(securityHeaders, { options })
+
+  if (config.openApiDocs) await app.register(openApi)
   await app.register(wechatAuth, options)
   const now = options.now ?? Date.now
   await app.register(activityRoutes, { prefix: '/api/activity', now })

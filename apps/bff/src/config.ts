@@ -34,6 +34,8 @@ export interface Config {
   staticDir: string | null
   /** Folder holding WeChat's `MP_verify_*.txt` domain-check files; null: none. */
   mpVerifyDir: string | null
+  /** Serve the OpenAPI UI at `/docs` (OPENAPI_DOCS; default: everywhere but production). */
+  openApiDocs: boolean
   /** Fastify's `trustProxy`: whose X-Forwarded-For to believe, so the limits key on real clients. */
   trustProxy: boolean | number | string
   host: string
@@ -105,6 +107,9 @@ const ProcessEnvSchema = Type.Object({
       pattern: '^(true|false|[0-9]{1,2}|[0-9a-fA-F.:/, ]+)$',
       description: 'true, false, a hop count, or comma-separated proxy IPs/CIDRs',
     }),
+  ),
+  OPENAPI_DOCS: Type.Optional(
+    Type.Union([Type.Literal('true'), Type.Literal('false')], { description: 'true or false' }),
   ),
   STATIC_DIR: Type.Optional(Type.String({ minLength: 1 })),
   MP_VERIFY_DIR: Type.Optional(Type.String({ minLength: 1 })),
@@ -265,6 +270,8 @@ export function loadConfig(
     wechatAuth: options as unknown as WechatAuthOptions,
     staticDir,
     mpVerifyDir: raw.MP_VERIFY_DIR ? resolve(cwd, raw.MP_VERIFY_DIR) : null,
+    // The API's full shape is no secret, but in production it is shown only when asked for.
+    openApiDocs: raw.OPENAPI_DOCS === undefined ? !production : raw.OPENAPI_DOCS === 'true',
     trustProxy: parseTrustProxy(raw.TRUST_PROXY),
     host: raw.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
     port: raw.PORT === undefined ? 3000 : Number(raw.PORT),

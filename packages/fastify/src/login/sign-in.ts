@@ -2,7 +2,8 @@
  * What one real code exchange does (docs/architecture.md#the-login-flow, steps 6–7):
  * `sns/oauth2/access_token`, then
  * - `is_snapshotuser: 1` → a short snapshot-guest session; nothing persisted, userinfo never called;
- * - the same person as the caller's session → that session is upgraded or refreshed in place;
+ * - the same person as the caller's session → that session is refreshed in place, or upgraded
+ *   (base → userinfo) under a new id;
  * - otherwise → the user (users.ts), then a new session.
  * Every WeChat call happens before the first write, so a failure leaves nothing half-written.
  * Throws on failure; code-exchange.ts turns errors into outcomes.
@@ -10,6 +11,7 @@
  */
 import type { Scope } from '@wxauth/shared'
 import { grantsUserinfo, type WebToken } from '@wxauth/wechat'
+import type { UserRecord } from '../stores/repositories.js'
 import type { LoginDeps } from './deps.js'
 import type { AuthContext, SessionService } from './sessions.js'
 import type { WebTokens } from './token-vault.js'
@@ -52,7 +54,7 @@ export async function signIn(
   code: string,
   current: AuthContext | null,
 ): Promise<SignedIn> {
-  const { wechat, repositories, settings, now } = deps
+  const { wechat, settings, now } = deps
   const startedAt = now()
   const token = await wechat.exchangeCode(code)
   const scope: Scope = grantsUserinfo(token.scope) ? 'snsapi_userinfo' : 'snsapi_base'
@@ -75,14 +77,22 @@ export async function signIn(
   if (current !== null && !current.session.snapshot && current.session.openid === token.openid) {
     const { session } = current
     if (scope === 'snsapi_userinfo' && session.scope === 'snsapi_base') {
-      // Upgrade in place: same person, more permission.
+      // Same person, more permission: the session is kept (its expiry, its user) under a new id, so
+      // an id that leaked while it was a base session cannot ride the upgrade (session fixation).
       const user = await resolveUser(deps, token, scope)
-      await repositories.sessions.update(session.idHash, {
-        scope,
-        userId: user?.id ?? null,
-        unionid: user?.unionid ?? token.unionid ?? session.unionid,
-        tokens: deps.vault.seal(tokens, session.idHash),
-      })
+      const rotated = await sessions.rotate(
+        session,
+        {
+          scope,
+          userId: user?.id ?? null,
+          unionid: user?.unionid ?? token.unionid ?? session.unionid,
+        },
+        tokens,
+      )
+      if (rotated !== null)
+        return { sessionId: rotated, openid: token.openid, scope, snapshot: false }
+      // Logged out meanwhile: fall through to a new session.
+      return newSession(deps, sessions, token, scope, tokens, user)
     } else if (scope === session.scope) {
       // Same grant again: keep the session, take the fresher tokens (a new 30-day refresh window).
       await sessions.sealTokens(session, tokens)
@@ -96,7 +106,18 @@ export async function signIn(
     }
   }
 
-  const user = await resolveUser(deps, token, scope)
+  return newSession(deps, sessions, token, scope, tokens, await resolveUser(deps, token, scope))
+}
+
+/** A new session for the user behind `token`. */
+async function newSession(
+  deps: LoginDeps,
+  sessions: SessionService,
+  token: WebToken,
+  scope: Scope,
+  tokens: WebTokens,
+  user: UserRecord | null,
+): Promise<SignedIn> {
   const sessionId = await sessions.create({
     userId: user?.id ?? null,
     openid: token.openid,
@@ -104,7 +125,7 @@ export async function signIn(
     scope,
     snapshot: false,
     tokens,
-    ttlMs: settings.sessionTtlMs,
+    ttlMs: deps.settings.sessionTtlMs,
   })
   return { sessionId, openid: token.openid, scope, snapshot: false }
 }
