@@ -1,9 +1,10 @@
 /**
  * The per-file harness of the browser suites: one SPA build, one BFF + simulator stack for the file,
  * a simulator reset before each test (unless the file opts out), and every phone a test opened
- * closed after it.
+ * closed after it, the test failing if any of its pages reported a Content-Security-Policy
+ * violation.
  */
-import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest'
 import { openPhone, requireChrome, type Phone } from './browser.js'
 import { buildSpa, removeDir, startStack, type Stack } from './stack.js'
 
@@ -38,7 +39,12 @@ export function useBrowserSuite(
     })
   }
   afterEach(async () => {
-    await Promise.allSettled(phones.splice(0).map((phone) => phone.close()))
+    const closing = phones.splice(0)
+    await Promise.allSettled(closing.map((phone) => phone.close()))
+    expect(
+      closing.flatMap((phone) => phone.cspViolations),
+      'Content-Security-Policy violations',
+    ).toEqual([])
   })
 
   return {
