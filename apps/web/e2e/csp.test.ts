@@ -33,6 +33,13 @@ describe.skipIf(skipWithoutChrome())('Content-Security-Policy in the browser', (
     phone.cspViolations.length = 0
   })
 
+  it('lets the OpenAPI UI at /docs (served outside production) render under its own policy', async () => {
+    const phone = await suite.openPhone()
+    await phone.page.goto(`${suite.stack.origin}/docs`)
+    await phone.page.waitForSelector('.swagger-ui .info', { timeout: 15_000 })
+    expect(phone.cspViolations).toEqual([])
+  })
+
   it('cannot be framed by another origin', async () => {
     const phone = await suite.openPhone()
     const { page } = phone
