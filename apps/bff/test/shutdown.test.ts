@@ -5,34 +5,21 @@
  * process exits 0 within 5 s with its SQLite WAL checkpointed away, and a restart on the same
  * database keeps every session. SIGHUP and SIGUSR2 do not stop it.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { Agent, request as httpRequest } from 'node:http'
-import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildMockWechat, DEFAULT_APP } from '@wxauth/mock-wechat'
 import { parseAuthParams } from '@wxauth/shared'
 import { COOKIE_SECRET, PUBLIC_URL, build, leakLedger } from './helper.js'
-
-const root = fileURLToPath(new URL('..', import.meta.url))
-const serverScript = join(root, 'src', 'server.ts')
-const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
-
-interface Server {
-  child: ChildProcess
-  url: string
-  output: () => string
-  exited: Promise<number | null>
-}
+import { startServerProcess, type ServerProcess } from './support/server-process.js'
 
 let mock: FastifyInstance
 let mockUrl: string
 let cwd: string
-const running: Server[] = []
+const running: ServerProcess[] = []
 
 beforeAll(async () => {
   mock = buildMockWechat({
@@ -53,38 +40,17 @@ afterAll(async () => {
   rmSync(cwd, { recursive: true, force: true })
 })
 
-async function startServer(): Promise<Server> {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=source', '--import', tsxLoader, serverScript],
-    {
-      cwd,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '/tmp',
-        PORT: '0',
-        HOST: '127.0.0.1',
-        PUBLIC_URL,
-        COOKIE_SECRET,
-        WECHAT_API_BASE: mockUrl,
-        WECHAT_OPEN_BASE: mockUrl,
-        STATIC_DIR: join(cwd, 'no-spa-here'),
-        LOG_LEVEL: 'info',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  )
-  let out = ''
-  child.stdout!.on('data', (d) => (out += d))
-  child.stderr!.on('data', (d) => (out += d))
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  const until = Date.now() + 20_000
-  let match: RegExpExecArray | null = null
-  while (!(match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out))) {
-    if (Date.now() > until || child.exitCode !== null) throw new Error(`no start:\n${out}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  const server = { child, url: match[1]!, output: () => out, exited }
+async function startServer(): Promise<ServerProcess> {
+  const server = await startServerProcess(cwd, {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    PUBLIC_URL,
+    COOKIE_SECRET,
+    WECHAT_API_BASE: mockUrl,
+    WECHAT_OPEN_BASE: mockUrl,
+    STATIC_DIR: join(cwd, 'no-spa-here'),
+    LOG_LEVEL: 'info',
+  })
   running.push(server)
   return server
 }

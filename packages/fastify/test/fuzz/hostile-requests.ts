@@ -47,7 +47,9 @@ export function sendRaw(
     })
     socket.on('error', () => finish())
     socket.on('close', () => finish())
-    socket.on('connect', () => socket.end(request))
+    // Written, not ended: a client that half-closes first makes Node drop a streamed answer (a
+    // static file) as "closed prematurely". `Connection: close` ends it from the server's side.
+    socket.on('connect', () => socket.write(request))
   })
 }
 
