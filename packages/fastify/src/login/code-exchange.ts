@@ -7,7 +7,10 @@
  * - outcome cache: the result (a session id, or a contract error code) is kept 5 minutes under
  *   sha256(code), the code's own lifetime, so WeChat's duplicate callback, a reload or a late
  *   parallel request reuses it instead of meeting `40163 code been used`. Transient failures
- *   (WeChat or a store unavailable) are not cached: the same code may be tried again.
+ *   (WeChat or a store unavailable) are not cached: the same code may be tried again;
+ * - exchanged tokens: once WeChat has answered the code (and so consumed it), its answer is kept
+ *   until the sign-in is done, so a retry after a failure further on (sns/userinfo busy, a store
+ *   down) resumes from it instead of exchanging the code a second time.
  * The outcome is bound to the state the code came with: a request presenting the code with another
  * state (a stolen code) never joins it.
  *
@@ -29,7 +32,7 @@ import { codeLogHash, sha256Hex } from '../util/ids.js'
 import { singleFlight } from '../util/single-flight.js'
 import type { LoginDeps } from './deps.js'
 import type { AuthContext, SessionService } from './sessions.js'
-import { signIn } from './sign-in.js'
+import { signIn, type Exchanged } from './sign-in.js'
 import { STATE_CLOCK_SKEW_MS, STATE_TTL_MS } from './state-cookie.js'
 import { stateMismatch } from './state.js'
 
@@ -89,6 +92,25 @@ export function createCodeExchange(deps: LoginDeps, sessions: SessionService): C
     return upstream(run)
   }
 
+  /** A fresh `sns/oauth2/access_token` call, its answer kept until the sign-in's outcome is cached. */
+  async function exchangeWithWechat(
+    hash: string,
+    code: string,
+    stateHash: string,
+    log: FastifyBaseLogger,
+  ): Promise<Exchanged> {
+    const startedAt = deps.now()
+    const token = await deps.wechat.exchangeCode(code)
+    try {
+      const kept = { token, startedAt, stateHash }
+      await coordination.exchangedTokens.set(hash, kept, CODE_OUTCOME_TTL_MS)
+    } catch (error) {
+      // Not fatal: the sign-in goes on; only a retry after a later failure would lose the code.
+      log.warn({ err: error, codeHash: codeLogHash(code) }, 'could not keep the exchanged token')
+    }
+    return { token, startedAt }
+  }
+
   /** One real exchange, its outcome cached. Runs under the coordinator (one instance at a time). */
   async function exchange(
     hash: string,
@@ -101,9 +123,24 @@ export function createCodeExchange(deps: LoginDeps, sessions: SessionService): C
     const cached = await coordination.codeOutcomes.get(hash)
     if (cached) return cached
     const codeHash = codeLogHash(code)
+    // WeChat answered this code before, and the sign-in after it failed for a moment: resume from
+    // that answer (asking again would get 40163). Only with the state the code came with: a stolen
+    // code must not ride a kept token (refused, and nothing cached, so the owner can still retry).
+    const kept = await coordination.exchangedTokens.get(hash).catch(() => null)
+    if (kept !== null && kept.stateHash !== stateHash) throw stateMismatch()
+    if (kept !== null) log.info({ codeHash }, 'resuming a sign-in WeChat already answered')
     let outcome: CodeOutcome
     try {
-      const signedIn = await inSlot(() => signIn(deps, sessions, code, current), log)
+      const signedIn = await inSlot(
+        async () =>
+          signIn(
+            deps,
+            sessions,
+            kept ?? (await exchangeWithWechat(hash, code, stateHash, log)),
+            current,
+          ),
+        log,
+      )
       outcome = { ok: true, ...signedIn, stateHash }
       log.info({ codeHash, scope: outcome.scope }, 'code exchanged')
     } catch (error) {
@@ -113,6 +150,8 @@ export function createCodeExchange(deps: LoginDeps, sessions: SessionService): C
     }
     if (outcome.ok || !TRANSIENT.has(outcome.code)) {
       await coordination.codeOutcomes.set(hash, outcome, CODE_OUTCOME_TTL_MS)
+      // Settled for good: nothing left to resume.
+      coordination.exchangedTokens.delete(hash).catch(() => {})
     }
     return outcome
   }

@@ -1,6 +1,6 @@
 /**
- * What one real code exchange does (docs/architecture.md#the-login-flow, steps 6–7):
- * `sns/oauth2/access_token`, then
+ * What one real code exchange leads to (docs/architecture.md#the-login-flow, steps 6–7): with
+ * `sns/oauth2/access_token`'s answer (login/code-exchange.ts makes the call),
  * - `is_snapshotuser: 1` → a short snapshot-guest session; nothing persisted, userinfo never called;
  * - the same person as the caller's session → that session is refreshed in place, or upgraded
  *   (base → userinfo) under a new id;
@@ -47,16 +47,23 @@ export function toTokens(token: WebToken, startedAt: number): WebTokens {
   }
 }
 
-/** Exchange `code` with WeChat and sign the caller in (relative to their current session, if any). */
+/** WeChat's answer to a code (`sns/oauth2/access_token`) and when the exchange started. */
+export interface Exchanged {
+  token: WebToken
+  startedAt: number
+}
+
+/**
+ * Sign the caller in with WeChat's answer to their code (relative to their current session, if
+ * any). Calls sns/userinfo when needed; every WeChat call comes before the first write.
+ */
 export async function signIn(
   deps: LoginDeps,
   sessions: SessionService,
-  code: string,
+  { token, startedAt }: Exchanged,
   current: AuthContext | null,
 ): Promise<SignedIn> {
-  const { wechat, settings, now } = deps
-  const startedAt = now()
-  const token = await wechat.exchangeCode(code)
+  const { settings } = deps
   const scope: Scope = grantsUserinfo(token.scope) ? 'snsapi_userinfo' : 'snsapi_base'
 
   if (token.snapshot) {

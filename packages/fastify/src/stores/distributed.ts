@@ -11,6 +11,7 @@ import { createSealer } from '../util/sealer.js'
 import { status } from './embedded.js'
 import { createRedisCodeExchangeCoordinator } from './redis/code-exchange.js'
 import { createRedisCodeOutcomeCache } from './redis/code-outcomes.js'
+import { createRedisExchangedTokens } from './redis/exchanged-tokens.js'
 import type { RedisConnection } from './redis/connection.js'
 import { createRedisLock } from './redis/lock.js'
 import { createRedisSessionsStore } from './redis/sessions.js'
@@ -46,6 +47,10 @@ export function createDistributedStores(
     coordination: {
       codeOutcomes,
       usedStates: createRedisUsedStates(redis),
+      exchangedTokens: createRedisExchangedTokens(
+        redis,
+        createSealer(opts.cookieSecret, 'exchanged-token-encryption'),
+      ),
       codeExchange: createRedisCodeExchangeCoordinator(redis, lock, codeOutcomes, {
         onWarning: (message, error) => log.warn({ err: error }, message),
       }),

@@ -10,6 +10,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import { createMemoryTokenCache } from '@wxauth/wechat'
 import { createLocalCodeExchangeCoordinator } from './memory/code-exchange.js'
 import { createMemoryCodeOutcomeCache } from './memory/code-outcomes.js'
+import { createMemoryExchangedTokens } from './memory/exchanged-tokens.js'
 import { withSessionCache } from './memory/session-cache.js'
 import { createMemorySubscriptionCache } from './memory/subscriptions.js'
 import { createMemoryUsedStates } from './memory/used-states.js'
@@ -69,6 +70,7 @@ export function createEmbeddedStores(
     coordination: {
       codeOutcomes: createMemoryCodeOutcomeCache({ now }),
       usedStates: createMemoryUsedStates({ now }),
+      exchangedTokens: createMemoryExchangedTokens({ now }),
       codeExchange: createLocalCodeExchangeCoordinator(),
       subscriptions: createMemorySubscriptionCache({ now }),
       tokenCache: createMemoryTokenCache(now),

@@ -199,4 +199,25 @@ describe.skipIf(!enabled)('distributed code exchange (3 instances)', () => {
     )
     expect(spent).toBe(sha256Hex(first.code))
   })
+
+  it('resumes on another instance a sign-in WeChat already answered (userinfo failed on the first)', async () => {
+    await cluster.control('fail', { endpoint: USERINFO, mode: 'http500', times: 3 })
+    const { browser, code, state } = await freshCode(apps[0]!, 'emoji')
+    const stateCookie = browser.cookieHeader()
+    const before = await cluster.counts()
+    const first = await apps[0]!.inject({
+      url: '/api/me',
+      headers: { cookie: stateCookie, ...codeHeaders(code, state) },
+    })
+    expect(first.statusCode).toBe(503)
+    const retry = await apps[1]!.inject({
+      url: '/api/me',
+      headers: { cookie: stateCookie, ...codeHeaders(code, state) },
+    })
+    expect(retry.statusCode, retry.body).toBe(200)
+    expect(delta(before, await cluster.counts())[EXCHANGE]).toBe(1)
+    // Kept sealed while needed, gone once the outcome is cached.
+    const redis = apps[0]!.wechatAuth.stores.redis!.client
+    expect(await redis.exists(`${cluster.prefix}code-token:${sha256Hex(code)}`)).toBe(0)
+  })
 })

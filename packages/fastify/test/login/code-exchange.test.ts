@@ -405,6 +405,30 @@ describe('upstream faults leave nothing half-written', () => {
     expect((await ctx.counts())['sns/userinfo']).toBe(2)
   })
 
+  it('resumes a sign-in whose userinfo failed after WeChat consumed the code: no second exchange', async () => {
+    // More failures than the client's retries: the first attempt ends in 503, nothing written.
+    await ctx.control('fail', { endpoint: 'sns/userinfo', mode: 'http500', times: 3 })
+    const browser = ctx.browser()
+    const { url } = await ctx.startLogin(browser)
+    const { code, state } = await ctx.authorize(url, 'alice')
+    const first = await browser.get('/api/me', codeHeaders(code, state))
+    expect(first.statusCode).toBe(503)
+    expect(first.json().code).toBe('WECHAT_UNAVAILABLE')
+    expect(await tableCount('sessions')).toBe(0)
+    // A code thief with a state of its own cannot ride the kept answer…
+    const thief = ctx.browser()
+    const own = await ctx.startLogin(thief)
+    expect((await thief.get('/api/me', codeHeaders(code, own.state))).statusCode).toBe(403)
+    // …and the user's retry (same code, same state) completes from it: WeChat asked once.
+    const retry = await browser.get('/api/me', codeHeaders(code, state))
+    expect(retry.statusCode).toBe(200)
+    expect(retry.json().user.nickname).toBe('陈小雨 Alice')
+    const counts = await ctx.counts()
+    expect(counts['sns/oauth2/access_token']).toBe(1)
+    expect(counts['sns/userinfo']).toBe(4)
+    expect(await tableCount('sessions')).toBe(1)
+  })
+
   it('40125 (wrong AppSecret) → 500 WECHAT_CONFIG_ERROR, logged at error level without the secret', async () => {
     await ctx.control('fail', {
       endpoint: 'sns/oauth2/access_token',
