@@ -51,6 +51,7 @@ export interface WechatAuthOptions {
   /**
    * Authorize URLs one browser (the plugin's browser-id cookie) may ask for per minute; 429
    * `RATE_LIMITED` past it; 0: off. Default 10: a looping page stops long before WeChat's 10009.
+   * @see https://developers.weixin.qq.com/doc/service/guide/h5/auth.html
    */
   authRateLimit?: number
   /**
@@ -67,7 +68,9 @@ export interface WechatAuthOptions {
   exchangeRateLimitPerIp?: number
   /**
    * Code exchanges this process runs against WeChat at once; as many more may wait, the rest get 429
-   * `RATE_LIMITED` without calling WeChat. 0: no cap. Default 50.
+   * `RATE_LIMITED` without calling WeChat. 0: no cap. Default 50: at WeChat's usual ~100 ms, about
+   * 30,000 a minute per instance, under the account's 50,000/min quota (past it: 45011 for all).
+   * @see https://developers.weixin.qq.com/doc/service/api/webdev/access/api_snsaccesstoken
    */
   exchangeConcurrency?: number
   /** Adds `GET {prefix}/me/subscription`: does the user follow the Official Account? Default off. */
