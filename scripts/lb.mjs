@@ -10,8 +10,11 @@
 // - Every upstream's GET /readyz is polled (LB_CHECK_MS, default 1000 ms): a 503 (Redis or the
 //   database down) or no answer takes it out of rotation until it answers 200 again. With none
 //   ready, requests still go round-robin, so clients see the BFF's own 503 JSON.
-// - A connection refused on a GET/HEAD is retried once on the next upstream (nothing was sent, so
-//   nothing can happen twice); any other failure answers 502 in the BFF's error shape.
+// - Request bodies are read in full first (at most 1 MB; the BFF takes 64 KB), so a request can be
+//   sent again: a connection refused (an instance restarting) is retried once on the next upstream
+//   whatever the method (nothing reached the refusing one); a kept-alive socket the upstream closed
+//   while idle (ECONNRESET/EPIPE on a reused socket, no answer yet) is retried once for GET/HEAD.
+//   Any other failure answers 502 in the BFF's error shape.
 // - SIGINT/SIGTERM close it.
 import { request as httpRequest, createServer } from 'node:http'
 
@@ -65,13 +68,16 @@ function check(upstream) {
 const checker = setInterval(() => upstreams.forEach(check), checkMs)
 upstreams.forEach(check)
 
-function fail(res, statusCode, message) {
+function fail(res, statusCode, message, code = 'SERVICE_UNAVAILABLE') {
   if (res.headersSent) return res.destroy()
   res.writeHead(statusCode, { 'content-type': 'application/json', 'cache-control': 'no-store' })
-  res.end(JSON.stringify({ statusCode, code: 'SERVICE_UNAVAILABLE', message }))
+  res.end(JSON.stringify({ statusCode, code, message }))
 }
 
-function forward(req, res, upstream, retried) {
+/** Bodies larger than this are refused (413) rather than buffered. */
+const MAX_BODY_BYTES = 1024 * 1024
+
+function forward(req, res, body, upstream, retried) {
   const headers = { ...req.headers }
   const peer = req.socket.remoteAddress ?? ''
   headers['x-forwarded-for'] = headers['x-forwarded-for']
@@ -95,18 +101,33 @@ function forward(req, res, upstream, retried) {
   )
   proxied.on('error', (error) => {
     const safe = req.method === 'GET' || req.method === 'HEAD'
-    if (error.code === 'ECONNREFUSED') upstream.ready = false
-    if (!retried && safe && error.code === 'ECONNREFUSED' && !res.headersSent) {
-      forward(req, res, pick(upstream), true)
+    const refused = error.code === 'ECONNREFUSED'
+    const stale = proxied.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE')
+    if (refused) upstream.ready = false
+    if (!retried && !res.headersSent && (refused || (stale && safe))) {
+      forward(req, res, body, pick(upstream), true)
       return
     }
     fail(res, 502, 'The upstream BFF instance did not answer; please try again')
   })
-  if (req.method === 'GET' || req.method === 'HEAD') proxied.end()
-  else req.pipe(proxied)
+  proxied.end(body)
 }
 
-const server = createServer((req, res) => forward(req, res, pick(), false))
+const server = createServer((req, res) => {
+  const chunks = []
+  let size = 0
+  req.on('data', (chunk) => {
+    size += chunk.length
+    if (size > MAX_BODY_BYTES) {
+      req.destroy()
+      fail(res, 413, 'The request body is too large', 'VALIDATION_ERROR')
+      return
+    }
+    chunks.push(chunk)
+  })
+  req.on('end', () => forward(req, res, Buffer.concat(chunks), pick(), false))
+  req.on('error', () => res.destroy())
+})
 server.listen(port, host, () => {
   const address = server.address()
   const url = `http://${host}:${typeof address === 'object' && address ? address.port : port}`

@@ -21,14 +21,21 @@ export { parseDuration } from '@wxauth/fastify'
 
 /** The validated configuration `buildApp` takes. No field is read from `process.env` after boot. */
 export interface Config {
-  /** `NODE_ENV === 'production'`: no development defaults. */
+  /** `NODE_ENV === 'production'`. */
   production: boolean
+  /**
+   * The development defaults (the simulator's app, the repository's cookie secret) filled the unset
+   * keys: only outside production, and only when no WeChat credential was given at all.
+   */
+  developmentDefaults: boolean
   /** The plugin's options (already checked). */
   wechatAuth: WechatAuthOptions
   /** The built SPA to serve; null: serve no SPA (API only). */
   staticDir: string | null
   /** Folder holding WeChat's `MP_verify_*.txt` domain-check files; null: none. */
   mpVerifyDir: string | null
+  /** Serve the OpenAPI UI at `/docs` (OPENAPI_DOCS; default: everywhere but production). */
+  openApiDocs: boolean
   /** Fastify's `trustProxy`: whose X-Forwarded-For to believe, so the limits key on real clients. */
   trustProxy: boolean | number | string
   host: string
@@ -66,19 +73,45 @@ const PLUGIN_KEYS = {
   DATABASE_URL: 'databaseUrl',
   REDIS_URL: 'redisUrl',
   AUTH_RATE_LIMIT: 'authRateLimit',
+  AUTH_RATE_LIMIT_PER_IP: 'authRateLimitPerIp',
+  EXCHANGE_RATE_LIMIT: 'exchangeRateLimit',
+  EXCHANGE_RATE_LIMIT_PER_IP: 'exchangeRateLimitPerIp',
+  EXCHANGE_CONCURRENCY: 'exchangeConcurrency',
 } as const satisfies Record<string, keyof WechatAuthOptions>
+/** The plugin options that are whole numbers (the environment carries them as digits). */
+const NUMBER_KEYS = new Set<string>([
+  'AUTH_RATE_LIMIT',
+  'AUTH_RATE_LIMIT_PER_IP',
+  'EXCHANGE_RATE_LIMIT',
+  'EXCHANGE_RATE_LIMIT_PER_IP',
+  'EXCHANGE_CONCURRENCY',
+])
 type PluginKey = keyof typeof PLUGIN_KEYS
 
 /** The process's own keys, with the description used in error messages and in `.env.example`. */
+const PER_MINUTE = Type.Optional(
+  Type.String({
+    pattern: '^[0-9]{1,6}$',
+    description: 'a whole number of requests per minute (0: off)',
+  }),
+)
+
 const ProcessEnvSchema = Type.Object({
-  AUTH_RATE_LIMIT: Type.Optional(
-    Type.String({ pattern: '^[0-9]{1,6}$', description: 'a whole number of requests per minute' }),
+  AUTH_RATE_LIMIT: PER_MINUTE,
+  AUTH_RATE_LIMIT_PER_IP: PER_MINUTE,
+  EXCHANGE_RATE_LIMIT: PER_MINUTE,
+  EXCHANGE_RATE_LIMIT_PER_IP: PER_MINUTE,
+  EXCHANGE_CONCURRENCY: Type.Optional(
+    Type.String({ pattern: '^[0-9]{1,5}$', description: 'a whole number (0: no cap)' }),
   ),
   TRUST_PROXY: Type.Optional(
     Type.String({
       pattern: '^(true|false|[0-9]{1,2}|[0-9a-fA-F.:/, ]+)$',
       description: 'true, false, a hop count, or comma-separated proxy IPs/CIDRs',
     }),
+  ),
+  OPENAPI_DOCS: Type.Optional(
+    Type.Union([Type.Literal('true'), Type.Literal('false')], { description: 'true or false' }),
   ),
   STATIC_DIR: Type.Optional(Type.String({ minLength: 1 })),
   MP_VERIFY_DIR: Type.Optional(Type.String({ minLength: 1 })),
@@ -117,8 +150,11 @@ export const ENV_KEYS = [
 const SIMULATOR_URL = 'http://127.0.0.1:3100'
 
 /**
- * Development defaults (NODE_ENV !== 'production'): the simulator's default app, the Vite dev server
- * as the public origin. Off in production, where a missing key fails the boot.
+ * Development defaults: the simulator's default app, the Vite dev server as the public origin.
+ * Used only when NODE_ENV is not production and neither WECHAT_APPID nor WECHAT_SECRET is set, so
+ * `pnpm dev` needs nothing; as soon as a real credential is given, no default applies (a real
+ * AppSecret beside the repository's public cookie secret would let anyone forge a login, and beside
+ * the simulator's http base it would travel in clear text).
  */
 export const DEV_DEFAULTS: Partial<Record<PluginKey, string>> = {
   WECHAT_APPID: 'wx5f3c1a9e2b7d4f60',
@@ -199,7 +235,9 @@ export function loadConfig(
     const value = env[key]
     if (value !== undefined && value !== '') raw[key] = value
   }
-  if (!production) {
+  const credentialsGiven = raw.WECHAT_APPID !== undefined || raw.WECHAT_SECRET !== undefined
+  const developmentDefaults = !production && !credentialsGiven
+  if (developmentDefaults) {
     for (const [key, value] of Object.entries(DEV_DEFAULTS)) raw[key] ??= value
   }
   // The plugin's default file, but relative to `cwd`, where the process runs.
@@ -210,7 +248,8 @@ export function loadConfig(
   for (const [env, option] of Object.entries(PLUGIN_KEYS)) {
     const value = raw[env]
     if (value === undefined) continue
-    if (env === 'AUTH_RATE_LIMIT') {
+    if (NUMBER_KEYS.has(env)) {
+      // A malformed value is reported once, by the process schema above.
       if (/^[0-9]{1,6}$/.test(value)) options[option] = Number(value)
     } else if (env === 'DATABASE_URL') {
       options[option] = resolveDatabaseUrl(value, cwd)
@@ -230,10 +269,21 @@ export function loadConfig(
     resolveOptions(options as unknown as WechatAuthOptions)
   } catch (error) {
     if (!(error instanceof WechatAuthOptionsError)) throw error
-    problems.push(...error.problems.map(inEnvTerms))
+    for (const problem of error.problems.map(inEnvTerms)) {
+      // Say why it is required even outside production: the development default is public.
+      problems.push(
+        credentialsGiven && !production && problem.startsWith('COOKIE_SECRET is required')
+          ? 'COOKIE_SECRET is required once WECHAT_APPID or WECHAT_SECRET is set (at least 32 random characters; the development default is public, so anyone could forge a login)'
+          : problem,
+      )
+    }
   }
-  if (production && raw.COOKIE_SECRET === DEV_DEFAULTS.COOKIE_SECRET) {
-    problems.push('COOKIE_SECRET must not be the development default in production')
+  if (!developmentDefaults && raw.COOKIE_SECRET === DEV_DEFAULTS.COOKIE_SECRET) {
+    problems.push(
+      production
+        ? 'COOKIE_SECRET must not be the development default in production'
+        : 'COOKIE_SECRET must not be the development default beside real WeChat credentials',
+    )
   }
   if (problems.length > 0) throw new ConfigError(problems)
 
@@ -244,9 +294,12 @@ export function loadConfig(
       : null
   return {
     production,
+    developmentDefaults,
     wechatAuth: options as unknown as WechatAuthOptions,
     staticDir,
     mpVerifyDir: raw.MP_VERIFY_DIR ? resolve(cwd, raw.MP_VERIFY_DIR) : null,
+    // The API's full shape is no secret, but in production it is shown only when asked for.
+    openApiDocs: raw.OPENAPI_DOCS === undefined ? !production : raw.OPENAPI_DOCS === 'true',
     trustProxy: parseTrustProxy(raw.TRUST_PROXY),
     host: raw.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
     port: raw.PORT === undefined ? 3000 : Number(raw.PORT),

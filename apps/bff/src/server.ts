@@ -1,13 +1,13 @@
 /**
  * The process: the only module that reads `process.env`. Validates the config (every problem listed
  * at once), picks the log format (pretty on a terminal, JSON otherwise), listens on HOST:PORT and
- * closes gracefully on SIGINT/SIGTERM.
+ * closes gracefully on SIGINT/SIGTERM (shutdown.ts: in-flight requests answered, exit 0 within 5 s).
  */
 import { createRequire } from 'node:module'
-import closeWithGrace from 'close-with-grace'
 import pino from 'pino'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
+import { installShutdown } from './shutdown.js'
 import { loggerOptions } from '@wxauth/fastify'
 
 /** pino-pretty is a devDependency: present on a developer's machine, absent from a production install. */
@@ -54,21 +54,17 @@ async function main(): Promise<void> {
   const logger = createServerLogger(config)
   const app = await buildApp(config, { logger })
 
-  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
-    if (err) app.log.error({ err }, 'shutting down after an error')
-    else app.log.info({ signal }, 'shutting down')
-    await app.close()
-  })
+  installShutdown(app)
 
   await app.listen({ host: config.host, port: config.port })
-  if (!config.production) {
+  if (config.developmentDefaults) {
     app.log.info(
       {
         wechatApiBase: config.wechatAuth.wechatApiBase,
         publicUrl: config.wechatAuth.publicUrl,
         staticDir: config.staticDir,
       },
-      'development defaults in effect where keys are unset (NODE_ENV is not production)',
+      'development defaults in effect where keys are unset (no WeChat credentials given, NODE_ENV is not production)',
     )
   }
 }

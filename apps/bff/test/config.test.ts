@@ -35,6 +35,7 @@ describe('loadConfig', () => {
     const config = loadConfig({}, { cwd: '/srv/app' })
     expect(config).toMatchObject({
       production: false,
+      developmentDefaults: true,
       host: '127.0.0.1',
       port: 3000,
       logLevel: 'info',
@@ -52,6 +53,43 @@ describe('loadConfig', () => {
       databaseUrl: 'sqlite:/srv/app/data/wxauth.sqlite',
       redisUrl: null,
     })
+  })
+
+  it('uses the development defaults only when no WeChat credential is given at all', () => {
+    expect(loadConfig({}).developmentDefaults).toBe(true)
+    // A real secret, nothing else: no default fills in (the repository's cookie secret is public).
+    const problems = problemsOf({ WECHAT_SECRET: 'a-real-looking-secret-0123456789' })
+    expect(problems.sort()).toEqual([
+      'COOKIE_SECRET is required once WECHAT_APPID or WECHAT_SECRET is set (at least 32 random characters; the development default is public, so anyone could forge a login)',
+      'PUBLIC_URL is required (an http(s) URL)',
+      'WECHAT_APPID is required (the AppID, "wx" + 16 letters or digits)',
+    ])
+    // With credentials, the WeChat bases are WeChat's own, not the simulator's.
+    const { NODE_ENV: _, ...staging } = PRODUCTION
+    const config = loadConfig(staging)
+    expect(config).toMatchObject({ production: false, developmentDefaults: false })
+    expect(settingsOf(config)).toMatchObject({
+      wechatApiBase: 'https://api.weixin.qq.com',
+      wechatOpenBase: 'https://open.weixin.qq.com',
+    })
+  })
+
+  it('refuses the development cookie secret beside real credentials, in production or not', () => {
+    const { NODE_ENV: _, ...staging } = PRODUCTION
+    expect(problemsOf({ ...staging, COOKIE_SECRET: DEV_DEFAULTS.COOKIE_SECRET })).toEqual([
+      'COOKIE_SECRET must not be the development default beside real WeChat credentials',
+    ])
+  })
+
+  it('refuses a plain-http WeChat base that is not loopback', () => {
+    expect(
+      problemsOf({ ...PRODUCTION, WECHAT_API_BASE: 'http://wechat-mock.internal:3100' }),
+    ).toEqual([
+      'WECHAT_API_BASE must be https (plain http only for the simulator on a loopback host: 127.0.0.1, ::1, localhost)',
+    ])
+    expect(
+      settingsOf(loadConfig({ ...PRODUCTION, WECHAT_OPEN_BASE: 'http://localhost:3100' })),
+    ).toMatchObject({ wechatOpenBase: 'http://localhost:3100' })
   })
 
   it('lists every missing key at once in production, with no development defaults', () => {
@@ -166,9 +204,42 @@ describe('loadConfig', () => {
     })
   })
 
-  it('limits authorize URLs to 30 per client per minute and trusts no proxy by default', () => {
-    expect(settingsOf(loadConfig(PRODUCTION))).toMatchObject({ authRateLimit: 30 })
+  it('limits logins per browser and per IP, caps exchanges, and trusts no proxy by default', () => {
+    expect(settingsOf(loadConfig(PRODUCTION))).toMatchObject({
+      authRateLimit: 10,
+      authRateLimitPerIp: 600,
+      exchangeRateLimit: 10,
+      exchangeRateLimitPerIp: 600,
+      exchangeConcurrency: 50,
+    })
     expect(loadConfig(PRODUCTION)).toMatchObject({ trustProxy: false })
+  })
+
+  it('reads the per-IP ceilings, the exchange limits and the exchange cap, listing bad ones', () => {
+    const config = loadConfig({
+      ...PRODUCTION,
+      AUTH_RATE_LIMIT_PER_IP: '1200',
+      EXCHANGE_RATE_LIMIT: '5',
+      EXCHANGE_RATE_LIMIT_PER_IP: '0',
+      EXCHANGE_CONCURRENCY: '8',
+    })
+    expect(settingsOf(config)).toMatchObject({
+      authRateLimitPerIp: 1200,
+      exchangeRateLimit: 5,
+      exchangeRateLimitPerIp: 0,
+      exchangeConcurrency: 8,
+    })
+    const problems = problemsOf({
+      ...PRODUCTION,
+      AUTH_RATE_LIMIT_PER_IP: 'many',
+      EXCHANGE_RATE_LIMIT: '-1',
+      EXCHANGE_CONCURRENCY: '20000',
+    })
+    expect(problems.map((p) => p.split(' ')[0]).sort()).toEqual([
+      'AUTH_RATE_LIMIT_PER_IP',
+      'EXCHANGE_CONCURRENCY',
+      'EXCHANGE_RATE_LIMIT',
+    ])
   })
 
   it('reads AUTH_RATE_LIMIT and TRUST_PROXY (boolean, hop count or addresses)', () => {

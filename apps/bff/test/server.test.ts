@@ -1,5 +1,6 @@
 /** `src/server.ts` as a process: boots from env, finds its way from any folder, stops on SIGTERM. */
 import { spawn, type ChildProcess } from 'node:child_process'
+import { connect } from 'node:net'
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -71,12 +72,51 @@ describe('server.ts', () => {
     expect(await exited).toBe(0)
   })
 
+  it('survives the request that overflowed the log redaction (issue #12), and goes on answering', async () => {
+    const { child, output, exited } = start({ PORT: '0' })
+    const [, url] = await waitFor(() =>
+      /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output()),
+    )
+    const { port } = new URL(url!)
+    const status = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1')
+      let out = ''
+      socket.on('data', (d) => (out += d))
+      socket.on('end', () => resolve(out.split('\r\n')[0] ?? ''))
+      socket.on('error', reject)
+      socket.write(
+        `GET /healthz?${'=?'.repeat(1800)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
+      )
+    })
+    expect(status).toBe('HTTP/1.1 200 OK')
+    // The request line is logged after the response: give a crash there the time to happen.
+    await waitFor(() => /"url":"\/healthz\?=/.exec(output()))
+    expect((await fetch(`${url}/healthz`)).status).toBe(200)
+    expect(child.exitCode).toBeNull()
+    child.kill('SIGTERM')
+    expect(await exited).toBe(0)
+  })
+
   it('refuses to boot in production with missing keys, listing every one', async () => {
     const { output, exited } = start({ NODE_ENV: 'production', PORT: '0' })
     expect(await exited).toBe(1)
     for (const key of ['WECHAT_APPID', 'WECHAT_SECRET', 'PUBLIC_URL', 'COOKIE_SECRET']) {
       expect(output()).toContain(`${key} is required`)
     }
+  })
+
+  it('refuses to boot with a real WeChat secret but no COOKIE_SECRET, outside production too', async () => {
+    const { output, exited } = start({
+      PORT: '0',
+      WECHAT_APPID: 'wx0123456789abcdef',
+      WECHAT_SECRET: 'a-real-looking-secret-0123456789',
+      PUBLIC_URL: 'https://h5.example.com',
+    })
+    expect(await exited).toBe(1)
+    expect(output()).toContain(
+      'COOKIE_SECRET is required once WECHAT_APPID or WECHAT_SECRET is set',
+    )
+    expect(output()).not.toContain('a-real-looking-secret-0123456789')
   })
 
   it('refuses REDIS_URL beside the SQLite file instead of silently half-distributing', async () => {

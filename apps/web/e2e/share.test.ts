@@ -102,8 +102,13 @@ describe.skipIf(skipWithoutChrome())('JS-SDK sharing in the WeChat browser', () 
     })
     await page.goto(`${suite.stack.origin}/`)
     await settled(page)
-    await page.waitForFunction('window.__wxCalls && window.__wxCalls.share.length > 0')
-    const calls = (await page.evaluate('window.__wxCalls')) as WxCalls
+    // Functions, not strings: the page's CSP forbids eval, which a string predicate would need.
+    const recorded = () => (window as unknown as { __wxCalls?: WxCalls }).__wxCalls
+    await page.waitForFunction(() => {
+      const calls = (window as unknown as { __wxCalls?: WxCalls }).__wxCalls
+      return calls !== undefined && calls.share.length > 0
+    })
+    const calls = (await page.evaluate(recorded)) as WxCalls
     return { page, landingUrl, scriptRequests, calls }
   }
 

@@ -96,8 +96,11 @@ async function serveWxauth(): Promise<void> {
     wechatOpenBase: mockUrl,
     databaseUrl: process.env.BENCH_DATABASE_URL ?? `sqlite:${join(dir, 'bench.sqlite')}`,
     ...(process.env.BENCH_REDIS_URL ? { redisUrl: process.env.BENCH_REDIS_URL } : {}),
-    // A benchmark drives many logins from one address; the limiter is not what is measured.
+    // A benchmark drives many logins from one address; the limiters are not what is measured.
     authRateLimit: 0,
+    authRateLimitPerIp: 0,
+    exchangeRateLimit: 0,
+    exchangeRateLimitPerIp: 0,
     ...(process.env.BENCH_METRICS === '1' ? { metrics: { port: 0 } } : {}),
   })
   await app.listen({ port: 0, host: '127.0.0.1' })

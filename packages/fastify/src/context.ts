@@ -2,6 +2,7 @@
 import type { WechatClient } from '@wxauth/wechat'
 import type { AuthHooks } from './http/auth-hooks.js'
 import type { CookieJar } from './http/cookies.js'
+import type { RateLimits } from './http/rate-limits.js'
 import type { Login } from './login/index.js'
 import type { Metrics } from './metrics/index.js'
 import type { Settings } from './options.js'
@@ -15,4 +16,5 @@ export interface PluginContext {
   jar: CookieJar
   hooks: AuthHooks
   metrics: Metrics
+  limits: RateLimits
 }

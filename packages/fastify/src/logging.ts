@@ -9,48 +9,116 @@ import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'p
 
 /** Query parameters whose values never reach a log line. */
 const SENSITIVE_QUERY = /^(code|state|access_token|refresh_token|secret|appsecret|ticket)$/i
+/**
+ * After one level of nested redaction, any of these names followed by `=` (literally or
+ * percent-encoded, at any depth) that is not already `[redacted]` means a value we could not take
+ * apart safely: the whole value is redacted instead.
+ */
+const SENSITIVE_ASSIGNMENT =
+  /(code|state|access_token|refresh_token|secret|appsecret|ticket)=(?!\[redacted\])/i
+const REDACTED = '[redacted]'
 
+/**
+ * What is logged of a URL at most. Longer ones are cut (before any parsing, so the work per request
+ * is bounded whatever the client sends) and end in a marker saying how much was left out. Node's
+ * default header limit lets a request line reach 16 KB; nothing legitimate here comes near 2 KB.
+ */
+export const MAX_LOGGED_URL = 2048
+/** Logged instead of a URL (or a request/response/error) that could not be serialised. */
+export const UNLOGGABLE = '[unloggable]'
+
+/** `%XX` escapes of ASCII characters only: never throws, whatever the input. */
+function decodeAscii(text: string): string {
+  return text.replace(/%([0-7][0-9A-Fa-f])/g, (_, hex: string) =>
+    String.fromCharCode(Number.parseInt(hex, 16)),
+  )
+}
+
+/** Percent-decoding that never throws: UTF-8 when well formed, else the ASCII escapes only. */
 function decoded(text: string): string {
+  if (!text.includes('%')) return text
   try {
     return decodeURIComponent(text)
   } catch {
-    return text // keep it as sent
+    return decodeAscii(text)
   }
+}
+
+/** A query string (no leading `?`) with the sensitive values replaced; no nested parsing. */
+function redactPairs(query: string, nested: (value: string) => string): string {
+  const pairs = query.split('&')
+  for (let i = 0; i < pairs.length; i++) {
+    const pair = pairs[i]!
+    const eq = pair.indexOf('=')
+    if (eq === -1) continue
+    const key = pair.slice(0, eq)
+    pairs[i] = SENSITIVE_QUERY.test(decoded(key))
+      ? `${key}=${REDACTED}`
+      : `${key}=${nested(pair.slice(eq + 1))}`
+  }
+  return pairs.join('&')
+}
+
+/** A URL-ish string with its own query's sensitive values redacted (one level: no recursion). */
+function redactUrlOnce(url: string): string {
+  const q = url.indexOf('?')
+  return q === -1 ? url : `${url.slice(0, q + 1)}${redactPairs(url.slice(q + 1), (v) => v)}`
 }
 
 /**
  * A query value that is itself a URL (`/api/jssdk/config?url=…` signs the iOS entry URL, which
- * still carries WeChat's `code` and `state`): its own sensitive values are redacted too, before and
- * after any `#`.
+ * still carries WeChat's `code` and `state`): decoded once, its own sensitive values are redacted
+ * too, before and after any `#`. Deeper nesting is not taken apart: if a sensitive name still appears
+ * assigned anywhere in the value (at any encoding depth), the whole value is redacted.
  */
 function safeNestedValue(value: string): string {
   const plain = decoded(value)
-  if (!plain.includes('?')) return value
-  const hashAt = plain.indexOf('#')
-  const safe =
-    hashAt === -1
-      ? safeUrl(plain)
-      : `${safeUrl(plain.slice(0, hashAt))}#${safeUrl(plain.slice(hashAt + 1))}`
-  if (safe === plain) return value
-  return encodeURIComponent(safe).replace(/%5B/g, '[').replace(/%5D/g, ']')
+  let result = value
+  if (plain.includes('?')) {
+    const hashAt = plain.indexOf('#')
+    const safe =
+      hashAt === -1
+        ? redactUrlOnce(plain)
+        : `${redactUrlOnce(plain.slice(0, hashAt))}#${redactUrlOnce(plain.slice(hashAt + 1))}`
+    if (safe !== plain) result = encodeURIComponent(safe).replace(/%5B/g, '[').replace(/%5D/g, ']')
+  }
+  // Up to three more decodings (each linear) to see through double and triple encoding.
+  let probe = decoded(result)
+  for (let i = 0; i < 3 && probe.includes('%'); i++) probe = decodeAscii(probe)
+  return SENSITIVE_ASSIGNMENT.test(probe) ? REDACTED : result
 }
 
-/** `request.url` with sensitive query values replaced by `[redacted]`, also inside nested URLs. */
+/**
+ * `request.url` as it may be logged: sensitive query values replaced by `[redacted]`, also inside
+ * nested URLs, and at most {@link MAX_LOGGED_URL} characters. Linear in the (capped) input, no
+ * recursion, and it never throws: a request line can be anything a client sends.
+ */
 export function safeUrl(url: string): string {
-  const q = url.indexOf('?')
-  if (q === -1) return url
-  const query = url
-    .slice(q + 1)
-    .split('&')
-    .map((pair) => {
-      const eq = pair.indexOf('=')
-      if (eq === -1) return pair
-      const key = pair.slice(0, eq)
-      if (SENSITIVE_QUERY.test(decoded(key))) return `${key}=[redacted]`
-      return `${key}=${safeNestedValue(pair.slice(eq + 1))}`
-    })
-    .join('&')
-  return `${url.slice(0, q)}?${query}`
+  try {
+    if (typeof url !== 'string') return UNLOGGABLE
+    // Cut first, so nothing below ever sees more than MAX_LOGGED_URL characters. A value cut in
+    // half keeps its key (which comes first), so it is still recognised and redacted.
+    const head = url.length > MAX_LOGGED_URL ? url.slice(0, MAX_LOGGED_URL) : url
+    const q = head.indexOf('?')
+    const safe =
+      q === -1 ? head : `${head.slice(0, q + 1)}${redactPairs(head.slice(q + 1), safeNestedValue)}`
+    // Redaction and re-encoding can lengthen it: the cap holds for the output too.
+    if (url.length <= MAX_LOGGED_URL && safe.length <= MAX_LOGGED_URL) return safe
+    return `${safe.slice(0, MAX_LOGGED_URL)}…[cut: ${url.length} characters in all]`
+  } catch {
+    return UNLOGGABLE
+  }
+}
+
+/** Run a serializer; anything it throws becomes a fixed placeholder instead of a crash. */
+function guarded<T, R>(serialize: (value: T) => R): (value: T) => R | string {
+  return (value) => {
+    try {
+      return serialize(value)
+    } catch {
+      return UNLOGGABLE
+    }
+  }
 }
 
 /** pino's levels. */
@@ -76,17 +144,18 @@ export function loggerOptions(level: LogLevel): LoggerOptions {
       ],
       censor: '[redacted]',
     },
+    // Each guarded: a serializer that throws would take the request (or the process) down with it.
     serializers: {
-      req(req: { id?: unknown; method?: string; url?: string }) {
-        return { id: req.id, method: req.method, url: safeUrl(req.url ?? '') }
-      },
-      res(res: { statusCode?: number }) {
-        return { statusCode: res.statusCode }
-      },
-      err(error: Error & { code?: unknown }) {
+      req: guarded((req: { id?: unknown; method?: string; url?: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: safeUrl(req.url ?? ''),
+      })),
+      res: guarded((res: { statusCode?: number }) => ({ statusCode: res.statusCode })),
+      err: guarded((error: Error & { code?: unknown }) =>
         // `code` is a redacted key (it may be a WeChat code); keep error codes under another name.
-        return { ...pino.stdSerializers.err(error), errorCode: error.code }
-      },
+        ({ ...pino.stdSerializers.err(error), errorCode: error.code }),
+      ),
     },
   }
 }
@@ -108,13 +177,18 @@ export class OneLinePerRequest extends LogController {
     request: FastifyRequest,
     reply: FastifyReply,
   ): void {
-    const line = {
-      method: request.method,
-      url: safeUrl(request.url),
-      statusCode: reply.statusCode,
-      durationMs: Math.round(reply.elapsedTime * 10) / 10,
+    // Runs in the response's 'finish' event: a throw here would be an uncaught exception.
+    try {
+      const line = {
+        method: request.method,
+        url: safeUrl(request.url),
+        statusCode: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime * 10) / 10,
+      }
+      if (error) request.log.error({ ...line, err: error }, 'request errored')
+      else request.log.info(line, 'request')
+    } catch {
+      // Nothing to do: a request log line is not worth a crash.
     }
-    if (error) request.log.error({ ...line, err: error }, 'request errored')
-    else request.log.info(line, 'request')
   }
 }

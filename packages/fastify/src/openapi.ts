@@ -15,8 +15,9 @@ const DESCRIPTION =
   'WeChat Official Account web login (公众号网页授权) behind a session cookie. The AppSecret and ' +
   'every WeChat token stay on the server. Any protected route accepts ' +
   `\`${CODE_HEADER}\` + \`${STATE_HEADER}\` to log in with the code WeChat handed back, together ` +
-  `with the \`${STATE_COOKIE}\` cookie that \`GET …/auth/authorize-url\` set. ` +
-  'Errors are `{ statusCode, code, message }`.'
+  `with the \`${STATE_COOKIE}\` cookie that \`GET …/auth/authorize-url\` set. Over https the ` +
+  `cookies carry the \`__Host-\` prefix (\`__Host-${SESSION_COOKIE}\`, \`__Host-${STATE_COOKIE}\`). ` +
+  'Errors are `{ statusCode, code, message }`; 429 `RATE_LIMITED` comes with `Retry-After`.'
 
 export const wechatAuthOpenApi = {
   description: DESCRIPTION,

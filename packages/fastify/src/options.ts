@@ -34,9 +34,9 @@ export interface WechatAuthOptions {
   databaseUrl?: string
   /** With a `postgres://` database: Redis holds sessions, code outcomes, locks and token caches (N instances). */
   redisUrl?: string
-  /** Default `https://api.weixin.qq.com`; the simulator in development. */
+  /** Default `https://api.weixin.qq.com`; the simulator in development (plain http: loopback only). */
   wechatApiBase?: string
-  /** Default `https://open.weixin.qq.com`; the simulator in development. */
+  /** Default `https://open.weixin.qq.com`; the simulator in development (plain http: loopback only). */
   wechatOpenBase?: string
   /** Where the auth routes live. Default `/api`. */
   prefix?: string
@@ -48,8 +48,31 @@ export interface WechatAuthOptions {
   profileTtl?: Duration
   /** `stable` (default: `cgi-bin/stable_token`) or `classic` (`cgi-bin/token`). */
   globalToken?: GlobalTokenSource
-  /** Authorize URLs one client may ask for per minute (429 `RATE_LIMITED` past it); 0: off. Default 30. */
+  /**
+   * Authorize URLs one browser (the plugin's browser-id cookie) may ask for per minute; 429
+   * `RATE_LIMITED` past it; 0: off. Default 10: a looping page stops long before WeChat's 10009.
+   * @see https://developers.weixin.qq.com/doc/service/guide/h5/auth.html
+   */
   authRateLimit?: number
+  /**
+   * Authorize URLs one client IP may ask for per minute, whatever its browsers; 0: off. Default 600:
+   * hundreds of users behind one NAT are never refused, a script that drops cookies still is.
+   */
+  authRateLimitPerIp?: number
+  /**
+   * Code exchanges (calls to `sns/oauth2/access_token`) one browser may cause per minute; a request
+   * joining an exchange in flight or a cached outcome does not count. 0: off. Default 10.
+   */
+  exchangeRateLimit?: number
+  /** Code exchanges one client IP may cause per minute; 0: off. Default 600. */
+  exchangeRateLimitPerIp?: number
+  /**
+   * Code exchanges this process runs against WeChat at once; as many more may wait, the rest get 429
+   * `RATE_LIMITED` without calling WeChat. 0: no cap. Default 50: at WeChat's usual ~100 ms, about
+   * 30,000 a minute per instance, under the account's 50,000/min quota (past it: 45011 for all).
+   * @see https://developers.weixin.qq.com/doc/service/api/webdev/access/api_snsaccesstoken
+   */
+  exchangeConcurrency?: number
   /** Adds `GET {prefix}/me/subscription`: does the user follow the Official Account? Default off. */
   subscription?: boolean
   /** How long a user's follower status is reused before `cgi-bin/user/info` is asked again. Default `5m`. */
@@ -111,6 +134,12 @@ const DURATION = Type.Union([
   Type.String({ pattern: '^[0-9]+[smhd]?$' }),
 ])
 
+const PER_MINUTE = Type.Integer({
+  minimum: 0,
+  maximum: 1_000_000,
+  description: 'a whole number per minute (0: off)',
+})
+
 /** Each option's shape, and the words an error message uses for it. */
 const OptionsSchema = Type.Object({
   appId: Type.String({
@@ -149,8 +178,12 @@ const OptionsSchema = Type.Object({
       description: 'stable or classic',
     }),
   ),
-  authRateLimit: Type.Optional(
-    Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'a whole number per minute' }),
+  authRateLimit: Type.Optional(PER_MINUTE),
+  authRateLimitPerIp: Type.Optional(PER_MINUTE),
+  exchangeRateLimit: Type.Optional(PER_MINUTE),
+  exchangeRateLimitPerIp: Type.Optional(PER_MINUTE),
+  exchangeConcurrency: Type.Optional(
+    Type.Integer({ minimum: 0, maximum: 10_000, description: 'a whole number, 0 to 10000' }),
   ),
   subscription: Type.Optional(Type.Boolean({ description: 'true or false' })),
   subscriptionTtl: Type.Optional({ ...DURATION, description: 'seconds, or a number with s/m/h/d' }),
@@ -214,6 +247,10 @@ export interface Settings {
   profileTtlMs: number
   globalToken: GlobalTokenSource
   authRateLimit: number
+  authRateLimitPerIp: number
+  exchangeRateLimit: number
+  exchangeRateLimitPerIp: number
+  exchangeConcurrency: number
   subscription: { ttlMs: number; accountQrUrl: string | null } | null
   jssdk: boolean
   healthRoutes: boolean
@@ -246,6 +283,17 @@ function resolveDatabaseUrl(url: string): string {
 }
 
 const trimSlash = (url: string) => url.replace(/\/+$/, '')
+
+/** 127.0.0.0/8, ::1 or localhost: traffic that never leaves the machine. */
+export function isLoopback(hostname: string): boolean {
+  const host = hostname.toLowerCase()
+  return (
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    host === '[::1]' ||
+    /^127(\.[0-9]{1,3}){3}$/.test(host)
+  )
+}
 
 function schemaProblems(options: Record<string, unknown>): string[] {
   const problems = new Map<string, string>()
@@ -296,6 +344,13 @@ export function resolveOptions(options: WechatAuthOptions): Settings {
     if (parsed === null) problems.push(`${key} must be a valid URL`)
     else if (parsed.search || parsed.hash || parsed.username || parsed.password) {
       problems.push(`${key} must not carry a query, a fragment or credentials`)
+    } else if (key !== 'publicUrl' && parsed.protocol === 'http:' && !isLoopback(parsed.hostname)) {
+      // The AppSecret and every code travel to wechatApiBase: never in clear text over a network.
+      // WeChat itself answers plain http with 43003 "require https".
+      // https://developers.weixin.qq.com/doc/oplatform/developers/errCode/errCode.html
+      problems.push(
+        `${key} must be https (plain http only for the simulator on a loopback host: 127.0.0.1, ::1, localhost)`,
+      )
     }
   }
   if (checked.accountQrUrl !== undefined && !failed.has('accountQrUrl')) {
@@ -335,7 +390,11 @@ export function resolveOptions(options: WechatAuthOptions): Settings {
     sessionTtlMs: parseDuration(checked.sessionTtl ?? '7d') * 1000,
     profileTtlMs: parseDuration(checked.profileTtl ?? '24h') * 1000,
     globalToken: checked.globalToken ?? 'stable',
-    authRateLimit: checked.authRateLimit ?? 30,
+    authRateLimit: checked.authRateLimit ?? 10,
+    authRateLimitPerIp: checked.authRateLimitPerIp ?? 600,
+    exchangeRateLimit: checked.exchangeRateLimit ?? 10,
+    exchangeRateLimitPerIp: checked.exchangeRateLimitPerIp ?? 600,
+    exchangeConcurrency: checked.exchangeConcurrency ?? 50,
     subscription: checked.subscription
       ? {
           ttlMs: parseDuration(checked.subscriptionTtl ?? '5m') * 1000,

@@ -11,6 +11,8 @@ import { installErrorHandlers } from './errors/error-handler.js'
 import { createAuthHooks, type SessionView } from './http/auth-hooks.js'
 import { createCookieJar } from './http/cookies.js'
 import { installRequestIds } from './http/request-id.js'
+import { InProcessRateLimitStore } from './http/rate-limit-store.js'
+import { RATE_LIMIT_KEYS_KEPT, createRateLimits, type RateLimits } from './http/rate-limits.js'
 import { createLogin } from './login/index.js'
 import { installMetrics } from './metrics/index.js'
 import { createTokenVault } from './login/token-vault.js'
@@ -44,14 +46,21 @@ async function wechatAuth(app: FastifyInstance, options: WechatAuthOptions): Pro
       metrics,
     })
     const jar = createCookieJar(settings)
+    // Built below, inside the scope @fastify/rate-limit is registered in: in place before any request.
+    let built: RateLimits | null = null
+    const limits: RateLimits = {
+      authorize: async (request) => built?.authorize(request),
+      exchange: async (request, state) => built?.exchange(request, state),
+    }
     const hooks = createAuthHooks({
       login,
       jar,
       now: settings.now,
       cache: stores.sessionCache as SessionCache<SessionView> | null,
       metrics,
+      exchangeLimit: limits.exchange,
     })
-    const ctx: PluginContext = { settings, wechat, stores, login, jar, hooks, metrics }
+    const ctx: PluginContext = { settings, wechat, stores, login, jar, hooks, metrics, limits }
 
     app.decorateRequest('wechatSession', null)
     app.decorateRequest('wechatUser', null)
@@ -71,15 +80,18 @@ async function wechatAuth(app: FastifyInstance, options: WechatAuthOptions): Pro
     if (settings.healthRoutes) await app.register(healthRoutes, { ctx })
     await app.register(
       async (api) => {
-        // Opt-in per route (authorize-url); shared through Redis in distributed mode. A Redis outage
-        // lets requests through rather than blocking logins: the limit is a guard, not a gate.
+        // Counters for http/rate-limits.ts (no route-level limit); shared through Redis in
+        // distributed mode. A Redis outage lets requests through rather than blocking logins: the
+        // limit is a guard, not a gate.
         await api.register(rateLimit, {
           global: false,
           skipOnError: true,
+          cache: RATE_LIMIT_KEYS_KEPT,
           ...(stores.redis
             ? { redis: stores.redis.client, nameSpace: `${settings.redisKeyPrefix}rl:` }
-            : {}),
+            : { store: InProcessRateLimitStore }),
         })
+        built = createRateLimits(api, settings, jar)
         await api.register(authRoutes, { prefix: '/auth', ctx })
         await api.register(meRoutes, { prefix: '/me', ctx })
         if (settings.subscription !== null) {

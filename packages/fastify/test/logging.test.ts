@@ -1,6 +1,8 @@
+import { connect } from 'node:net'
 import { Writable } from 'node:stream'
+import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createLogger, safeUrl } from '../src/logging.js'
+import { MAX_LOGGED_URL, UNLOGGABLE, createLogger, safeUrl } from '../src/logging.js'
 import { codeLogHash } from '../src/util/ids.js'
 import { build, type TestContext } from './helper.js'
 
@@ -39,6 +41,177 @@ describe('safeUrl', () => {
     expect(safeUrl(hashed)).not.toContain('SECRETCODE')
     const clean = `/api/jssdk/config?url=${encodeURIComponent('http://127.0.0.1:5173/me?tab=1')}`
     expect(safeUrl(clean)).toBe(clean)
+  })
+})
+
+/** The request of issue #12: 1,800 `=?` after `/healthz?` (3.6 KB, under nginx's line limit). */
+const CRASHING_URL = `/healthz?${'=?'.repeat(1800)}`
+/** Longest output: the cap plus the marker. */
+const MAX_OUTPUT = MAX_LOGGED_URL + 64
+
+describe('safeUrl on hostile input', () => {
+  it('survives the request that used to overflow the stack, and bounds what it logs', () => {
+    const safe = safeUrl(CRASHING_URL)
+    expect(safe.startsWith('/healthz?')).toBe(true)
+    expect(safe.length).toBeLessThanOrEqual(MAX_OUTPUT)
+    expect(safe).toContain('characters in all]')
+  })
+
+  it('cuts a long URL but still redacts the sensitive value the cut runs through', () => {
+    const code = 'A'.repeat(4000)
+    const safe = safeUrl(`/cb?tab=1&code=${code}`)
+    expect(safe).toBe(`/cb?tab=1&code=[redacted]…[cut: ${4015} characters in all]`)
+    const nested = safeUrl(
+      `/api/jssdk/config?url=${'x'.repeat(2000)}${encodeURIComponent('?code=0123456789ABCDEF')}`,
+    )
+    expect(nested).not.toContain('0123')
+  })
+
+  it('redacts a sensitive value nested deeper than one level, or encoded twice', () => {
+    const deep = `http://h/?next=${encodeURIComponent('http://i/?code=DEEPSECRET1')}`
+    expect(safeUrl(`/x?url=${encodeURIComponent(deep)}`)).not.toContain('DEEPSECRET1')
+    const twice = encodeURIComponent(encodeURIComponent('http://h/?state=TWICESECRET'))
+    expect(safeUrl(`/x?url=${twice}`)).not.toContain('TWICESECRET')
+    expect(safeUrl('/x?next=/cb?code=RAWNESTED')).not.toContain('RAWNESTED')
+  })
+
+  it('is a placeholder, never a throw, for what is not a string', () => {
+    expect(safeUrl(undefined as unknown as string)).toBe(UNLOGGABLE)
+    expect(safeUrl({} as unknown as string)).toBe(UNLOGGABLE)
+  })
+
+  /** URLs built from the characters redaction cares about, so the generator hits the edge cases. */
+  const hostileUrl = fc
+    .array(
+      fc.constantFrom(
+        '?',
+        '=',
+        '&',
+        '#',
+        '%',
+        '%3F',
+        '%3D',
+        '%26',
+        '%23',
+        '%25',
+        '%E0%A4',
+        '%ZZ',
+        'code',
+        'state',
+        'url',
+        'a',
+        '/',
+        '[',
+        ']',
+        '\u00e9',
+        '\ud83d',
+      ),
+      { maxLength: 3000 },
+    )
+    .map((parts) => `/p?${parts.join('')}`)
+
+  it('never throws and never logs more than the cap, on generated hostile URLs', () => {
+    fc.assert(
+      fc.property(hostileUrl, (url) => {
+        const safe = safeUrl(url)
+        expect(typeof safe).toBe('string')
+        expect(safe.length).toBeLessThanOrEqual(MAX_OUTPUT)
+      }),
+      { numRuns: 500, seed: 12 },
+    )
+  })
+
+  it('never lets a planted code through, however it is nested or encoded', () => {
+    const encodings = fc.constantFrom(
+      (s: string) => s,
+      (s: string) => encodeURIComponent(s),
+      (s: string) => encodeURIComponent(encodeURIComponent(s)),
+    )
+    fc.assert(
+      fc.property(
+        fc.constantFrom('code', 'state', 'access_token', 'CODE', 'Ticket'),
+        encodings,
+        fc.array(fc.constantFrom('tab=1', 'a', 'x=%E0%A4', '#/me'), { maxLength: 5 }),
+        (key, encode, noise) => {
+          const secret = 'PLANTED0SECRET0VALUE'
+          const inner = `http://h/${noise.join('&')}?${noise.join('&')}&${key}=${secret}`
+          for (const url of [
+            `/cb?${key}=${secret}`,
+            `/cb?u=${encode(inner)}`,
+            `/cb?${noise.join('&')}&u=${encode(inner)}`,
+          ]) {
+            expect(safeUrl(url)).not.toContain(secret)
+          }
+        },
+      ),
+      { numRuns: 300, seed: 7 },
+    )
+  })
+
+  it('costs the same on 1 MB as on the 8 KB it keeps (bounded, so linear at worst)', () => {
+    const timeOf = (url: string) => {
+      const began = performance.now()
+      for (let i = 0; i < 20; i++) safeUrl(url)
+      return (performance.now() - began) / 20
+    }
+    timeOf(CRASHING_URL) // warm up
+    const small = `/healthz?${'=?'.repeat(4_000)}`
+    const huge = `/healthz?${'=?'.repeat(500_000)}`
+    const [smallMs, hugeMs] = [timeOf(small), timeOf(huge)]
+    // Generous for a shared machine: without the cap, 125× the input would cost ≥ 125× the time.
+    expect(hugeMs).toBeLessThan(Math.max(smallMs * 10, 5))
+  })
+})
+
+describe('the crashing request over real HTTP', () => {
+  it('is answered, logged, and the server goes on answering', async () => {
+    const app = ctx.app
+    const address = await app.listen({ port: 0, host: '127.0.0.1' })
+    const { port } = new URL(address)
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1')
+      let out = ''
+      socket.on('data', (d) => (out += d))
+      socket.on('end', () => resolve(out))
+      socket.on('error', reject)
+      socket.write(`GET ${CRASHING_URL} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`)
+    })
+    expect(raw.split('\r\n')[0]).toBe('HTTP/1.1 200 OK')
+    // The request line is written after the response (where the old redaction threw).
+    await expect
+      .poll(() => ctx.logs.find((l) => l.msg === 'request' && /^\/healthz\?=/.test(String(l.url))))
+      .toMatchObject({ statusCode: 200 })
+    const line = ctx.logs.find((l) => l.msg === 'request' && /^\/healthz\?=/.test(String(l.url)))
+    expect(String(line?.url).length).toBeLessThanOrEqual(MAX_OUTPUT)
+    expect((await fetch(`${address}/healthz`)).status).toBe(200)
+  })
+})
+
+describe('serializers that meet a hostile value', () => {
+  it('log a placeholder instead of throwing', () => {
+    const lines: string[] = []
+    const log = createLogger(
+      'info',
+      new Writable({
+        write(chunk: Buffer, _e, done) {
+          lines.push(chunk.toString())
+          done()
+        },
+      }),
+    )
+    const hostile = {
+      get url(): string {
+        throw new Error('no url for you')
+      },
+    }
+    const badError = Object.defineProperty(new Error('x'), 'code', {
+      get() {
+        throw new Error('no code')
+      },
+    })
+    expect(() => log.info({ req: hostile, err: badError }, 'still logged')).not.toThrow()
+    const line = JSON.parse(lines.join('')) as Record<string, unknown>
+    expect(line).toMatchObject({ req: UNLOGGABLE, err: UNLOGGABLE, msg: 'still logged' })
   })
 })
 

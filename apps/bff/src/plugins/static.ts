@@ -55,8 +55,8 @@ export default fp<StaticPluginOptions>(
       wildcard: false,
       index: false,
       cacheControl: false,
-      setHeaders(res, path) {
-        res.setHeader(
+      setHeaders(reply, path) {
+        reply.header(
           'cache-control',
           /[\\/]assets[\\/]/.test(path.slice(staticDir.length)) ? IMMUTABLE : 'no-cache',
         )

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DEFAULT_APP } from '@wxauth/mock-wechat'
 import { build, type TestContext } from '../helper.js'
 
 let ctx: TestContext
@@ -35,5 +36,41 @@ describe('GET /docs', () => {
     expect(me.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual(
       expect.arrayContaining(['header:x-wechat-code', 'header:x-wechat-state']),
     )
+  })
+})
+
+describe('GET /docs in production', () => {
+  const production = {
+    NODE_ENV: 'production',
+    WECHAT_APPID: DEFAULT_APP.appid,
+    WECHAT_SECRET: DEFAULT_APP.secret,
+  }
+
+  it('is not served unless OPENAPI_DOCS=true (issue #12.9)', async () => {
+    const closed = await build({ env: production })
+    try {
+      for (const url of ['/docs', '/docs/json', '/docs/static/index.html']) {
+        const response = await closed.app.inject(url)
+        expect(response.statusCode, url).toBe(404)
+        expect(response.json().code).toBe('NOT_FOUND')
+      }
+    } finally {
+      await closed.close()
+    }
+    const open = await build({ env: { ...production, OPENAPI_DOCS: 'true' } })
+    try {
+      expect((await open.app.inject('/docs/json')).statusCode).toBe(200)
+    } finally {
+      await open.close()
+    }
+  })
+
+  it('can be turned off in development too', async () => {
+    const off = await build({ env: { OPENAPI_DOCS: 'false' } })
+    try {
+      expect((await off.app.inject('/docs/json')).statusCode).toBe(404)
+    } finally {
+      await off.close()
+    }
   })
 })

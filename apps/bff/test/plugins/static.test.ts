@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -15,6 +16,8 @@ beforeAll(async () => {
   writeFileSync(join(dist, 'index.html'), INDEX)
   writeFileSync(join(dist, 'assets', 'index-Bx7Yq2.js'), 'console.log(1)')
   writeFileSync(join(dist, 'favicon.ico'), 'icon')
+  // A file beside the served root that no URL may reach.
+  writeFileSync(join(dir, 'outside.txt'), 'SECRET-OUTSIDE-ROOT')
   mkdirSync(join(dir, 'mp'))
   writeFileSync(join(dir, 'mp', 'MP_verify_AbC123xyz.txt'), 'AbC123xyz')
   ctx = await build({ env: { STATIC_DIR: dist, MP_VERIFY_DIR: join(dir, 'mp') } })
@@ -62,6 +65,32 @@ describe('the built SPA', () => {
       const response = await ctx.app.inject(url)
       expect(response.statusCode, url).toBe(404)
       expect(response.json().code).toBe('NOT_FOUND')
+    }
+  })
+})
+
+describe('@fastify/static', () => {
+  it('is out of the advisory range (GHSA-83w8-p2f5-377r, GHSA-423g-23ch-w7c6: fixed in 10.1.3)', () => {
+    const require = createRequire(import.meta.url)
+    const { version } = JSON.parse(
+      readFileSync(require.resolve('@fastify/static/package.json'), 'utf8'),
+    ) as { version: string }
+    const [major = 0, minor = 0, patch = 0] = version.split('.').map(Number)
+    expect(major * 1e6 + minor * 1e3 + patch, version).toBeGreaterThanOrEqual(10_001_003)
+  })
+
+  it('serves nothing outside the root through dot segments, encoded or not', async () => {
+    for (const url of [
+      '/assets/../../outside.txt',
+      '/assets/%2e%2e/%2e%2e/outside.txt',
+      '/assets/..%2f..%2foutside.txt',
+      '/assets/.%2e/.%2e/outside.txt',
+      '//outside.txt',
+      '/./assets/./../../outside.txt',
+    ]) {
+      const response = await ctx.app.inject(url)
+      expect(response.body, url).not.toContain('SECRET-OUTSIDE-ROOT')
+      expect(response.statusCode, url).toBeLessThan(500)
     }
   })
 })

@@ -51,6 +51,11 @@ export const DESKTOP_UA =
 export interface Phone {
   context: BrowserContext
   page: Page
+  /**
+   * Every Content-Security-Policy violation any page of this phone reported (directive, then the
+   * blocked URI): the suite fails a test that leaves one (support/suite.ts).
+   */
+  cspViolations: string[]
   close(): Promise<void>
 }
 
@@ -78,10 +83,26 @@ export async function openPhone(
   // test. A failed load is only logged by the SPA; e2e/share.test.ts routes it to a stub instead
   // (a route registered later takes precedence).
   await context.route('https://res.wx.qq.com/**', (route) => route.abort())
+  // The BFF's CSP (apps/bff/src/plugins/security-headers.ts) must let the built SPA do everything it
+  // does: each violation a page reports is recorded, and a test that causes one fails.
+  const cspViolations: string[] = []
+  await context.exposeBinding('__wxauthCspViolation', (_source, violation: string) => {
+    cspViolations.push(violation)
+  })
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      const report = (window as unknown as { __wxauthCspViolation(v: string): void })
+        .__wxauthCspViolation
+      report(
+        `${event.effectiveDirective} ${event.blockedURI || '(inline)'} on ${event.documentURI}`,
+      )
+    })
+  })
   const page = context.pages()[0] ?? (await context.newPage())
   return {
     context,
     page,
+    cspViolations,
     async close() {
       await context.close()
       rmSync(profile, { recursive: true, force: true })

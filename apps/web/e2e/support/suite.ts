@@ -1,9 +1,10 @@
 /**
  * The per-file harness of the browser suites: one SPA build, one BFF + simulator stack for the file,
  * a simulator reset before each test (unless the file opts out), and every phone a test opened
- * closed after it.
+ * closed after it, the test failing if any of its pages reported a Content-Security-Policy
+ * violation.
  */
-import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest'
 import { openPhone, requireChrome, type Phone } from './browser.js'
 import { assertAccessible, axeViolations, quiet } from './checks.js'
 import { buildSpa, removeDir, startStack, type Stack } from './stack.js'
@@ -51,6 +52,10 @@ export function useBrowserSuite(
     } finally {
       await Promise.allSettled(open.map((phone) => phone.close()))
     }
+    expect(
+      open.flatMap((phone) => phone.cspViolations),
+      'Content-Security-Policy violations',
+    ).toEqual([])
   })
 
   return {

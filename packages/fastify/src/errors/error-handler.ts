@@ -14,8 +14,10 @@ import type {
 } from 'fastify'
 import type { ErrorBody } from '@wxauth/shared'
 import { WechatApiError, WechatError } from '@wxauth/wechat'
+import { isClientAbort } from '../http/client-abort.js'
 import { isStoreUnavailable } from '../stores/unavailable.js'
 import { ApiError } from './api-error.js'
+import { RateLimitedError } from './rate-limited.js'
 import { configHint, fromWechatError } from './wechat-errors.js'
 
 /** Fastify's own client errors (bad JSON, wrong content type, body too large…) by status. */
@@ -27,11 +29,15 @@ function fromClientStatus(status: number, message: string | undefined): ApiError
 }
 
 /** What anything thrown means for the client. Pure: logs nothing. */
-export function toApiError(error: unknown): ApiError {
+export function toApiError(error: unknown, request?: FastifyRequest): ApiError {
   if (error instanceof ApiError) return error
   if (error instanceof WechatError) return fromWechatError(error)
   const fastifyError = error as Partial<FastifyError> | null
   if (fastifyError?.validation) return new ApiError('VALIDATION_ERROR', fastifyError.message)
+  // Before the store check: a hung-up client's ECONNRESET is not a database's.
+  if (isClientAbort(error, request)) {
+    return new ApiError('VALIDATION_ERROR', 'The request was not received in full')
+  }
   if (isStoreUnavailable(error)) return new ApiError('SERVICE_UNAVAILABLE')
   const status = fastifyError?.statusCode
   if (typeof status === 'number' && status >= 400 && status < 500) {
@@ -41,7 +47,7 @@ export function toApiError(error: unknown): ApiError {
 }
 
 /** Log what an operator must see: WeChat failures (loudly for configuration), outages, bugs. */
-export function logFailure(error: unknown, log: FastifyBaseLogger): void {
+export function logFailure(error: unknown, log: FastifyBaseLogger, request?: FastifyRequest): void {
   if (error instanceof ApiError) return
   if (error instanceof WechatError) {
     const errcode = error instanceof WechatApiError ? error.errcode : undefined
@@ -61,6 +67,11 @@ export function logFailure(error: unknown, log: FastifyBaseLogger): void {
   }
   const fastifyError = error as Partial<FastifyError> | null
   if (fastifyError?.validation) return
+  if (isClientAbort(error, request)) {
+    // Routine on mobile networks, and anyone can cause it: never an alert.
+    log.info({ clientAbort: (error as { code?: unknown }).code }, 'client hung up mid-request')
+    return
+  }
   if (isStoreUnavailable(error)) {
     log.error({ err: error }, 'store unavailable')
     return
@@ -84,14 +95,15 @@ export function pathOf(url: string): string {
 /** Send `error` as the contract body. */
 export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
   if (error.statusCode >= 500) reply.header('cache-control', 'no-store')
+  if (error instanceof RateLimitedError) reply.header('retry-after', error.retryAfterSeconds)
   return reply.status(error.statusCode).send(errorBody(error))
 }
 
 /** Install the one error handler and the one not-found handler on `app`. */
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    logFailure(error, request.log)
-    return sendError(reply, toApiError(error))
+    logFailure(error, request.log, request)
+    return sendError(reply, toApiError(error, request))
   })
   app.setNotFoundHandler((request, reply) =>
     sendError(

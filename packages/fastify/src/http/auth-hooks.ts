@@ -20,8 +20,10 @@ import {
   type WechatUser,
 } from '@wxauth/shared'
 import { ApiError } from '../errors/api-error.js'
+import { RateLimitedError } from '../errors/rate-limited.js'
 import type { AuthContext, Login } from '../login/index.js'
 import type { Metrics } from '../metrics/index.js'
+import { stateIsFresh } from '../login/state-cookie.js'
 import { stateMismatch, statesMatch } from '../login/state.js'
 import { toSessionInfo, toWechatUser } from '../routes/dto.js'
 import type { SessionCache } from '../stores/memory/session-cache.js'
@@ -90,11 +92,23 @@ export interface AuthHooksDeps {
   now: () => number
   /** Embedded mode's session cache, else null. */
   cache: SessionCache<SessionView> | null
+  /**
+   * The exchange rate limits (http/rate-limits.ts), run only before an exchange that would call
+   * WeChat. Throws RATE_LIMITED.
+   */
+  exchangeLimit?: (request: FastifyRequest, state: string) => Promise<void>
   metrics: Metrics
 }
 
 /** Build the hooks over the login and the cookie jar. */
-export function createAuthHooks({ login, jar, now, cache, metrics }: AuthHooksDeps): AuthHooks {
+export function createAuthHooks({
+  login,
+  jar,
+  now,
+  cache,
+  exchangeLimit,
+  metrics,
+}: AuthHooksDeps): AuthHooks {
   const views = new WeakMap<FastifyRequest, SessionView>()
 
   function settle(request: FastifyRequest, view: SessionView): SessionView {
@@ -132,6 +146,10 @@ export function createAuthHooks({ login, jar, now, cache, metrics }: AuthHooksDe
         if (jar.hasSessionCookie(request)) jar.clearSession(reply)
         throw new ApiError('AUTH_REQUIRED')
       }
+      // A session from before the __Host- prefix: moved to the prefixed cookie, same id.
+      if (jar.sessionIsLegacy(request)) {
+        jar.setSession(reply, current.auth.sessionId, current.auth.session.expiresAt, now())
+      }
       return settle(request, current)
     }
     if (!CODE_PATTERN.test(code)) {
@@ -151,13 +169,28 @@ export function createAuthHooks({ login, jar, now, cache, metrics }: AuthHooksDe
         return settle(request, current)
       }
     }
+    // The state must be this browser's (the signed cookie), and issued less than 10 minutes ago.
     const expected = jar.readState(request)
-    if (expected === null || !statesMatch(expected, state)) {
+    if (
+      expected === null ||
+      !stateIsFresh(expected.issuedAt, now()) ||
+      !statesMatch(expected.state, state)
+    ) {
       metrics.stateMismatch('cookie')
       throw stateMismatch()
     }
-    const outcome = await login.exchangeOnce(code, state, current?.auth ?? null, request.log)
-    if (!outcome.ok) throw new ApiError(outcome.code, outcome.message)
+    const outcome = await login.exchangeOnce(
+      code,
+      state,
+      current?.auth ?? null,
+      request.log,
+      exchangeLimit && (() => exchangeLimit(request, state)),
+    )
+    if (!outcome.ok) {
+      throw outcome.code === 'RATE_LIMITED'
+        ? new RateLimitedError(1, outcome.message)
+        : new ApiError(outcome.code, outcome.message)
+    }
     const next = await login.sessions.load(sessionKey(outcome.sessionId))
     if (next === null) {
       throw new ApiError(

@@ -4,7 +4,7 @@
  * sealed (token-vault.ts).
  */
 import type { Scope } from '@wxauth/shared'
-import type { SessionRecord, SessionWithUser } from '../stores/repositories.js'
+import type { SessionPatch, SessionRecord, SessionWithUser } from '../stores/repositories.js'
 import { newSessionId, sha256Hex, type SessionKey } from '../util/ids.js'
 import type { LoginDeps } from './deps.js'
 import type { WebTokens } from './token-vault.js'
@@ -32,6 +32,16 @@ export interface SessionService {
   create(fields: NewSessionFields): Promise<string>
   /** Seal fresh web tokens into a session. */
   sealTokens(session: SessionRecord, tokens: WebTokens): Promise<void>
+  /**
+   * Give a session a new id (a privilege change: base → userinfo), with `fields` and `tokens` (sealed
+   * to the new id); the old id stops working. Returns the new raw id, or null when the session is
+   * gone (logged out meanwhile).
+   */
+  rotate(
+    session: SessionRecord,
+    fields: Pick<SessionPatch, 'scope' | 'userId' | 'unionid'>,
+    tokens: WebTokens,
+  ): Promise<string | null>
 }
 
 /** Create the session service. */
@@ -60,6 +70,16 @@ export function createSessionService(deps: LoginDeps): SessionService {
         expiresAt: createdAt + fields.ttlMs,
       })
       return sessionId
+    },
+    async rotate(session, fields, tokens) {
+      const sessionId = newSessionId()
+      const idHash = sha256Hex(sessionId)
+      const moved = await repositories.sessions.rotate(session.idHash, idHash, {
+        ...fields,
+        // Sealed with the new id hash as associated data: the old blob would not open any more.
+        tokens: vault.seal(tokens, idHash),
+      })
+      return moved ? sessionId : null
     },
     async sealTokens(session, tokens) {
       await repositories.sessions.update(session.idHash, {

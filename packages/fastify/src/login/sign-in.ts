@@ -1,8 +1,9 @@
 /**
- * What one real code exchange does (docs/architecture.md#the-login-flow, steps 6–7):
- * `sns/oauth2/access_token`, then
+ * What one real code exchange leads to (docs/architecture.md#the-login-flow, steps 6–7): with
+ * `sns/oauth2/access_token`'s answer (login/code-exchange.ts makes the call),
  * - `is_snapshotuser: 1` → a short snapshot-guest session; nothing persisted, userinfo never called;
- * - the same person as the caller's session → that session is upgraded or refreshed in place;
+ * - the same person as the caller's session → that session is refreshed in place, or upgraded
+ *   (base → userinfo) under a new id;
  * - otherwise → the user (users.ts), then a new session.
  * Every WeChat call happens before the first write, so a failure leaves nothing half-written.
  * Throws on failure; code-exchange.ts turns errors into outcomes.
@@ -10,6 +11,7 @@
  */
 import type { Scope } from '@wxauth/shared'
 import { grantsUserinfo, type WebToken } from '@wxauth/wechat'
+import type { UserRecord } from '../stores/repositories.js'
 import type { LoginDeps } from './deps.js'
 import type { AuthContext, SessionService } from './sessions.js'
 import type { WebTokens } from './token-vault.js'
@@ -45,16 +47,23 @@ export function toTokens(token: WebToken, startedAt: number): WebTokens {
   }
 }
 
-/** Exchange `code` with WeChat and sign the caller in (relative to their current session, if any). */
+/** WeChat's answer to a code (`sns/oauth2/access_token`) and when the exchange started. */
+export interface Exchanged {
+  token: WebToken
+  startedAt: number
+}
+
+/**
+ * Sign the caller in with WeChat's answer to their code (relative to their current session, if
+ * any). Calls sns/userinfo when needed; every WeChat call comes before the first write.
+ */
 export async function signIn(
   deps: LoginDeps,
   sessions: SessionService,
-  code: string,
+  { token, startedAt }: Exchanged,
   current: AuthContext | null,
 ): Promise<SignedIn> {
-  const { wechat, repositories, settings, now } = deps
-  const startedAt = now()
-  const token = await wechat.exchangeCode(code)
+  const { settings } = deps
   const scope: Scope = grantsUserinfo(token.scope) ? 'snsapi_userinfo' : 'snsapi_base'
 
   if (token.snapshot) {
@@ -76,14 +85,22 @@ export async function signIn(
   if (current !== null && !current.session.snapshot && current.session.openid === token.openid) {
     const { session } = current
     if (scope === 'snsapi_userinfo' && session.scope === 'snsapi_base') {
-      // Upgrade in place: same person, more permission.
+      // Same person, more permission: the session is kept (its expiry, its user) under a new id, so
+      // an id that leaked while it was a base session cannot ride the upgrade (session fixation).
       const user = await resolveUser(deps, token, scope)
-      await repositories.sessions.update(session.idHash, {
-        scope,
-        userId: user?.id ?? null,
-        unionid: user?.unionid ?? token.unionid ?? session.unionid,
-        tokens: deps.vault.seal(tokens, session.idHash),
-      })
+      const rotated = await sessions.rotate(
+        session,
+        {
+          scope,
+          userId: user?.id ?? null,
+          unionid: user?.unionid ?? token.unionid ?? session.unionid,
+        },
+        tokens,
+      )
+      if (rotated !== null)
+        return { sessionId: rotated, openid: token.openid, scope, snapshot: false }
+      // Logged out meanwhile: fall through to a new session.
+      return newSession(deps, sessions, token, scope, tokens, user)
     } else if (scope === session.scope) {
       // Same grant again: keep the session, take the fresher tokens (a new 30-day refresh window).
       await sessions.sealTokens(session, tokens)
@@ -97,7 +114,18 @@ export async function signIn(
     }
   }
 
-  const user = await resolveUser(deps, token, scope)
+  return newSession(deps, sessions, token, scope, tokens, await resolveUser(deps, token, scope))
+}
+
+/** A new session for the user behind `token`. */
+async function newSession(
+  deps: LoginDeps,
+  sessions: SessionService,
+  token: WebToken,
+  scope: Scope,
+  tokens: WebTokens,
+  user: UserRecord | null,
+): Promise<SignedIn> {
   const sessionId = await sessions.create({
     userId: user?.id ?? null,
     openid: token.openid,
@@ -105,7 +133,7 @@ export async function signIn(
     scope,
     snapshot: false,
     tokens,
-    ttlMs: settings.sessionTtlMs,
+    ttlMs: deps.settings.sessionTtlMs,
   })
   deps.metrics.sessionCreated(scope, false)
   return { sessionId, openid: token.openid, scope, snapshot: false }

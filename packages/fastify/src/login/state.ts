@@ -1,6 +1,7 @@
 /**
  * The OAuth `state`: a fresh random value per login attempt, bound to the browser by a signed
- * httpOnly cookie (http/cookies.ts) and compared in constant time when the code comes back (CSRF,
+ * httpOnly cookie with its issue time (http/cookies.ts, login/state-cookie.ts: at most 10 minutes
+ * old, one exchange per state) and compared in constant time when the code comes back (CSRF,
  * login fixation). Ours are 32 base62 characters (~190 bits), inside WeChat's documented
  * `[A-Za-z0-9]{1,128}`: "开发者可以填写a-zA-Z0-9的参数值，最多128字节".
  * @see https://developers.weixin.qq.com/doc/service/guide/h5/auth.html
@@ -10,8 +11,6 @@ import { timingSafeEqual } from 'node:crypto'
 import { randomBase62 } from '@wxauth/wechat'
 import { ApiError } from '../errors/api-error.js'
 
-/** Long enough for a consent page and a slow network; a code itself only lives 5 minutes. */
-export const STATE_TTL_SECONDS = 600
 export const STATE_LENGTH = 32
 
 /** A fresh state. */

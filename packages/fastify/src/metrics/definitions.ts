@@ -43,7 +43,7 @@ export const METRICS = {
   stateMismatches: {
     name: 'wxauth_state_mismatches_total',
     type: 'counter',
-    help: 'Codes refused with 403 STATE_MISMATCH: reason cookie (no or another state cookie) or code_bound (the code belongs to another state)',
+    help: 'Codes refused with 403 STATE_MISMATCH: reason cookie (no or another state cookie), code_bound (the code belongs to another state) or state_spent (the state already started another exchange)',
     labelNames: ['reason'],
   },
   sessionsCreated: {

@@ -17,6 +17,8 @@ export type StateMismatchReason =
   | 'cookie'
   /** The code's exchange (in flight or cached) was made with another state: a code replayed elsewhere. */
   | 'code_bound'
+  /** The state already started an exchange of another code (one exchange per state). */
+  | 'state_spent'
 
 /** What the login reports; every method is cheap and never throws. */
 export interface Metrics {
@@ -107,7 +109,7 @@ export function createMetricsRegistry(globalTokenMode: GlobalTokenMode): Metrics
     for (const snapshot of ['false', 'true']) sessions.inc({ scope, snapshot }, 0)
   }
   for (const result of EXPECTED_RESULTS) exchanges.inc({ result: resultLabel(result) }, 0)
-  for (const reason of ['cookie', 'code_bound']) stateMismatches.inc({ reason }, 0)
+  for (const reason of ['cookie', 'code_bound', 'state_spent']) stateMismatches.inc({ reason }, 0)
   for (const result of ['ok', 'config', 'busy'])
     tokenFetches.inc({ mode: globalTokenMode, result }, 0)
 

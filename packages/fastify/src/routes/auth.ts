@@ -17,8 +17,11 @@ import { resolveReturnTo } from '../login/return-to.js'
 import { generateState } from '../login/state.js'
 import { errorResponses } from './schemas.js'
 
+/** The largest `POST {prefix}/auth/session` body read. */
+const SESSION_BODY_LIMIT = 4096
+
 const authRoutes: FastifyPluginAsyncTypebox<{ ctx: PluginContext }> = async (app, { ctx }) => {
-  const { settings, jar, hooks, wechat, stores } = ctx
+  const { settings, jar, hooks, wechat, stores, limits } = ctx
   // Every answer here is about this browser's login: never cached by a browser or a proxy. (The
   // protected routes get the same header from requireUser.)
   app.addHook('onRequest', noStore)
@@ -27,11 +30,9 @@ const authRoutes: FastifyPluginAsyncTypebox<{ ctx: PluginContext }> = async (app
     '/authorize-url',
     {
       // Each URL is a trip to WeChat, which shows 10009 (操作太频繁了) to a client that authorizes
-      // too often: a looping page is stopped here first, with 429 RATE_LIMITED.
+      // too often: a looping page is stopped here first, per browser, with 429 RATE_LIMITED.
       // @see https://developers.weixin.qq.com/doc/service/guide/h5/auth.html
-      ...(settings.authRateLimit > 0
-        ? { config: { rateLimit: { max: settings.authRateLimit, timeWindow: 60_000 } } }
-        : {}),
+      onRequest: limits.authorize,
       schema: {
         tags: ['auth'],
         summary: 'A fresh state (bound to this browser by a cookie) and the WeChat authorize URL',
@@ -50,7 +51,9 @@ const authRoutes: FastifyPluginAsyncTypebox<{ ctx: PluginContext }> = async (app
       }
       const state = generateState()
       const url = wechat.buildAuthorizeUrl({ redirectUri, scope, state })
-      jar.setState(reply, state)
+      // The browser id the per-browser limits count by, for this browser's next requests.
+      jar.keepBrowserId(request, reply)
+      jar.setState(reply, state, settings.now())
       ctx.metrics.authorizeUrl(scope)
       return { url, state }
     },
@@ -59,6 +62,8 @@ const authRoutes: FastifyPluginAsyncTypebox<{ ctx: PluginContext }> = async (app
   app.post(
     '/session',
     {
+      // `{ code, state }` is ~200 bytes: anything much larger is not a login.
+      bodyLimit: SESSION_BODY_LIMIT,
       schema: {
         tags: ['auth'],
         summary:

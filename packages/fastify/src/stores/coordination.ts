@@ -5,7 +5,7 @@
  * Redis in distributed mode. Times are epoch milliseconds.
  */
 import type { ErrorCode, Scope } from '@wxauth/shared'
-import type { TokenCache } from '@wxauth/wechat'
+import type { TokenCache, WebToken } from '@wxauth/wechat'
 
 /**
  * What one code exchange ended in; every request carrying that code (and the same state) gets the
@@ -67,9 +67,46 @@ export interface CodeExchangeCoordinator {
   run(codeHash: string, exchange: () => Promise<CodeOutcome>): Promise<CodeOutcome>
 }
 
+/**
+ * One exchange per state (login/code-exchange.ts): each state, once it started an exchange, is
+ * spent on that code (sha256 of the state → sha256 of the code) for as long as a state lives. The
+ * same code again (WeChat's duplicate callback, parallel requests, a reload) still joins its
+ * outcome; another code with a spent state is refused before WeChat is called.
+ */
+export interface UsedStates {
+  /** Spend `stateHash` on `codeHash`: true when it was unspent, or already spent on this code. */
+  claim(stateHash: string, codeHash: string, ttlMs: number): Promise<boolean>
+}
+
+/** WeChat's answer to a code, kept until the sign-in it started is done. */
+export interface ExchangedToken {
+  token: WebToken
+  /** When the exchange started (the refresh token's 30 days count from here), epoch ms. */
+  startedAt: number
+  /** sha256 of the state the code came with: only a request with that state may resume. */
+  stateHash: string
+}
+
+/**
+ * Codes WeChat already answered, by sha256(code), for as long as a code lives (5 minutes), while the
+ * sign-in they started has not finished. WeChat consumes a code on its first exchange, so when what
+ * follows fails for a moment (sns/userinfo busy, a store down), the retry resumes from the token
+ * instead of exchanging the code again (which WeChat would refuse with 40163). Deleted once the
+ * sign-in's outcome is cached. Holds web tokens: sealed in Redis, bound to the code hash.
+ */
+export interface ExchangedTokens {
+  get(codeHash: string): Promise<ExchangedToken | null>
+  set(codeHash: string, exchanged: ExchangedToken, ttlMs: number): Promise<void>
+  delete(codeHash: string): Promise<void>
+}
+
 /** What requests and instances share to coordinate: in process (embedded) or in Redis (distributed). */
 export interface Coordination {
   codeOutcomes: CodeOutcomeCache
+  /** The states already spent on an exchange. */
+  usedStates: UsedStates
+  /** WeChat's answers to codes whose sign-in has not finished yet. */
+  exchangedTokens: ExchangedTokens
   /** Cross-instance single-flight of code exchanges (login/code-exchange.ts). */
   codeExchange: CodeExchangeCoordinator
   subscriptions: SubscriptionCache

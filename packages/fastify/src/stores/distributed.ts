@@ -11,11 +11,13 @@ import { createSealer } from '../util/sealer.js'
 import { status } from './embedded.js'
 import { createRedisCodeExchangeCoordinator } from './redis/code-exchange.js'
 import { createRedisCodeOutcomeCache } from './redis/code-outcomes.js'
+import { createRedisExchangedTokens } from './redis/exchanged-tokens.js'
 import type { RedisConnection } from './redis/connection.js'
 import { createRedisLock } from './redis/lock.js'
 import { createRedisSessionsStore } from './redis/sessions.js'
 import { createRedisSubscriptionCache } from './redis/subscriptions.js'
 import { createRedisTokenCache } from './redis/token-cache.js'
+import { createRedisUsedStates } from './redis/used-states.js'
 import { withRedisUserCache } from './redis/users-cache.js'
 import type { SqlDatabase } from './sql/database.js'
 import { createSqlUsersStore } from './sql/users.js'
@@ -44,6 +46,11 @@ export function createDistributedStores(
     repositories: { users, sessions: createRedisSessionsStore(redis, users, { now }) },
     coordination: {
       codeOutcomes,
+      usedStates: createRedisUsedStates(redis),
+      exchangedTokens: createRedisExchangedTokens(
+        redis,
+        createSealer(opts.cookieSecret, 'exchanged-token-encryption'),
+      ),
       codeExchange: createRedisCodeExchangeCoordinator(redis, lock, codeOutcomes, {
         onWarning: (message, error) => log.warn({ err: error }, message),
       }),

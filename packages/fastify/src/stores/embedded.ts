@@ -10,8 +10,10 @@ import type { FastifyBaseLogger } from 'fastify'
 import { createMemoryTokenCache } from '@wxauth/wechat'
 import { createLocalCodeExchangeCoordinator } from './memory/code-exchange.js'
 import { createMemoryCodeOutcomeCache } from './memory/code-outcomes.js'
+import { createMemoryExchangedTokens } from './memory/exchanged-tokens.js'
 import { withSessionCache } from './memory/session-cache.js'
 import { createMemorySubscriptionCache } from './memory/subscriptions.js'
+import { createMemoryUsedStates } from './memory/used-states.js'
 import { createSqlSessionsStore } from './sql/sessions.js'
 import { createSqlUsersStore } from './sql/users.js'
 import type { SqlDatabase } from './sql/database.js'
@@ -67,6 +69,8 @@ export function createEmbeddedStores(
     sessionCache: cached?.cache ?? null,
     coordination: {
       codeOutcomes: createMemoryCodeOutcomeCache({ now }),
+      usedStates: createMemoryUsedStates({ now }),
+      exchangedTokens: createMemoryExchangedTokens({ now }),
       codeExchange: createLocalCodeExchangeCoordinator(),
       subscriptions: createMemorySubscriptionCache({ now }),
       tokenCache: createMemoryTokenCache(now),

@@ -88,6 +88,12 @@ export interface SessionsStore {
   /** The sealed web tokens of a session, or null. */
   getTokens(idHash: string): Promise<string | null>
   update(idHash: string, patch: SessionPatch): Promise<void>
+  /**
+   * Move a session to a new id (`newIdHash`), applying `patch`, in one atomic step: the old id
+   * stops working at once, everything else (creation, expiry, user) is kept. False when the session
+   * no longer exists (logged out meanwhile).
+   */
+  rotate(idHash: string, newIdHash: string, patch: SessionPatch): Promise<boolean>
   delete(idHash: string): Promise<void>
   /** Housekeeping; returns how many were removed. */
   deleteExpired(now: number): Promise<number>

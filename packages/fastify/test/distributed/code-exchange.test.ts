@@ -167,4 +167,57 @@ describe.skipIf(!enabled)('distributed code exchange (3 instances)', () => {
     expect(ttl).toBeGreaterThan(5 * 60_000 - 10_000)
     expect(ttl).toBeLessThanOrEqual(5 * 60_000)
   })
+
+  it('spends a state on one code across instances: another code with it is refused on any instance', async () => {
+    const browser = cluster.browser()
+    const { url } = await cluster.startLogin(apps[0]!, browser)
+    // Two trips through WeChat with one authorize URL: two codes for one state.
+    const first = await cluster.authorize(url, 'alice')
+    const second = await cluster.authorize(url, 'alice')
+    const stateCookie = browser.cookieHeader()
+    const before = await cluster.counts()
+    const ok = await apps[0]!.inject({
+      url: '/api/me',
+      headers: { cookie: stateCookie, ...codeHeaders(first.code, first.state) },
+    })
+    expect(ok.statusCode).toBe(200)
+    const refused = await apps[1]!.inject({
+      url: '/api/me',
+      headers: { cookie: stateCookie, ...codeHeaders(second.code, second.state) },
+    })
+    expect(refused.statusCode).toBe(403)
+    expect(refused.json().code).toBe('STATE_MISMATCH')
+    // The first code again, elsewhere (WeChat's duplicate callback): its cached outcome.
+    const again = await apps[2]!.inject({
+      url: '/api/me',
+      headers: { cookie: stateCookie, ...codeHeaders(first.code, first.state) },
+    })
+    expect(again.statusCode).toBe(200)
+    expect(delta(before, await cluster.counts())[EXCHANGE]).toBe(1)
+    const spent = await apps[0]!.wechatAuth.stores.redis!.client.get(
+      `${cluster.prefix}state-used:${sha256Hex(first.state)}`,
+    )
+    expect(spent).toBe(sha256Hex(first.code))
+  })
+
+  it('resumes on another instance a sign-in WeChat already answered (userinfo failed on the first)', async () => {
+    await cluster.control('fail', { endpoint: USERINFO, mode: 'http500', times: 3 })
+    const { browser, code, state } = await freshCode(apps[0]!, 'emoji')
+    const stateCookie = browser.cookieHeader()
+    const before = await cluster.counts()
+    const first = await apps[0]!.inject({
+      url: '/api/me',
+      headers: { cookie: stateCookie, ...codeHeaders(code, state) },
+    })
+    expect(first.statusCode).toBe(503)
+    const retry = await apps[1]!.inject({
+      url: '/api/me',
+      headers: { cookie: stateCookie, ...codeHeaders(code, state) },
+    })
+    expect(retry.statusCode, retry.body).toBe(200)
+    expect(delta(before, await cluster.counts())[EXCHANGE]).toBe(1)
+    // Kept sealed while needed, gone once the outcome is cached.
+    const redis = apps[0]!.wechatAuth.stores.redis!.client
+    expect(await redis.exists(`${cluster.prefix}code-token:${sha256Hex(code)}`)).toBe(0)
+  })
 })

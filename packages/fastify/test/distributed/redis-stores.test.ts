@@ -164,6 +164,24 @@ describe.skipIf(!enabled)('Redis adapters', () => {
       expect(await sessions.deleteExpired(t0)).toBe(0)
     })
 
+    it('rotates a session to a new key with its patch, keeping its expiry; never revives a deleted one', async () => {
+      const sessions = createRedisSessionsStore(one, users(one), { now: () => t0 })
+      await sessions.create({ ...base, scope: 'snsapi_base' })
+      const next = 'd'.repeat(64)
+      expect(
+        await sessions.rotate(base.idHash, next, { scope: 'snsapi_userinfo', tokens: 'v1.moved' }),
+      ).toBe(true)
+      expect(await one.client.exists(one.key('sess', base.idHash))).toBe(0)
+      const found = await createRedisSessionsStore(two, users(two)).findWithUser(next, APPID, t0)
+      expect(found?.session).toMatchObject({ scope: 'snsapi_userinfo', expiresAt: base.expiresAt })
+      expect(await sessions.getTokens(next)).toBe('v1.moved')
+      expect(await one.client.pttl(one.key('sess', next))).toBeGreaterThan(59_000)
+      expect(await sessions.rotate(base.idHash, 'e'.repeat(64), { scope: 'snsapi_userinfo' })).toBe(
+        false,
+      )
+      expect(await one.client.exists(one.key('sess', 'e'.repeat(64)))).toBe(0)
+    })
+
     it('joins the user from a Redis copy: one SQL read, then none until a write through the store', async () => {
       const sessions = createRedisSessionsStore(one, users(one), { now: () => t0 })
       const other = createRedisSessionsStore(two, users(two))

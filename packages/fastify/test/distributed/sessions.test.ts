@@ -142,7 +142,7 @@ describe.skipIf(!enabled)('distributed sessions (Redis + PostgreSQL, 2 instances
     expect(Number(after.n)).toBe(Number(before.n))
   })
 
-  it('upgrades a base session to userinfo in place, seen by both instances', async () => {
+  it('upgrades a base session to userinfo under a new id, seen by both instances', async () => {
     const base = await cluster.login({ persona: 'alice', scope: 'snsapi_base', start: a })
     const sid = base.browser.cookies.get('wxauth_sid')
     const { url } = await cluster.startLogin(b, base.browser, 'snsapi_userinfo')
@@ -150,7 +150,9 @@ describe.skipIf(!enabled)('distributed sessions (Redis + PostgreSQL, 2 instances
     const upgraded = await base.browser.get(b, '/api/me', codeHeaders(code, state))
     expect(upgraded.statusCode, upgraded.body).toBe(200)
     expect(upgraded.json()).toMatchObject({ session: { scope: 'snsapi_userinfo' } })
-    expect(base.browser.cookies.get('wxauth_sid')).toBe(sid)
+    expect(base.browser.cookies.get('wxauth_sid')).not.toBe(sid)
+    const stale = await a.inject({ url: '/api/me', headers: { cookie: `wxauth_sid=${sid}` } })
+    expect(stale.statusCode).toBe(401)
     expect((await base.browser.get(a, '/api/me')).json()).toMatchObject({
       session: { scope: 'snsapi_userinfo' },
       user: { nickname: '陈小雨 Alice' },

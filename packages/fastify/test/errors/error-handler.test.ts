@@ -148,4 +148,24 @@ describe('toErrorBody', () => {
     })
     expect(toErrorBody(error, log)).toMatchObject({ statusCode: 503, code: 'SERVICE_UNAVAILABLE' })
   })
+
+  it('keeps a PostgreSQL or Redis socket error (ECONNRESET with no HTTP status) an outage, loudly', () => {
+    const { log, lines } = fakeLogger()
+    const error = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })
+    expect(toErrorBody(error, log)).toMatchObject({ statusCode: 503, code: 'SERVICE_UNAVAILABLE' })
+    expect(lines).toMatchObject([{ level: 'error', msg: 'store unavailable' }])
+  })
+
+  it('makes a client that hung up mid-body a 400 logged at info, not a store outage', () => {
+    for (const error of [
+      // node:_http_server destroys the request stream with this when the socket closes early
+      Object.assign(new Error('aborted'), { code: 'ECONNRESET' }),
+      // Fastify's body parser passes a stream error on with a 4xx status
+      Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET', statusCode: 400 }),
+    ]) {
+      const { log, lines } = fakeLogger()
+      expect(toErrorBody(error, log)).toMatchObject({ statusCode: 400, code: 'VALIDATION_ERROR' })
+      expect(lines).toMatchObject([{ level: 'info', msg: 'client hung up mid-request' }])
+    }
+  })
 })

@@ -250,20 +250,55 @@ describe('sessions and scopes', () => {
     expect(await tableCount('sessions')).toBe(1)
   })
 
-  it('a snsapi_userinfo code upgrades a snsapi_base session in place', async () => {
+  it('a snsapi_userinfo code upgrades a snsapi_base session under a new id (issue #12.9)', async () => {
     const { browser, me } = await ctx.login('alice', 'snsapi_base')
     expect(me.user).toBeNull()
     expect(me.session.scope).toBe('snsapi_base')
-    const before = browser.cookies.get('wxauth_sid')
+    const before = browser.cookies.get('wxauth_sid')!
     const { url } = await ctx.startLogin(browser, 'snsapi_userinfo')
     const { code, state } = await ctx.authorize(url, 'alice')
     const upgraded = await browser.post('/api/orders', undefined, codeHeaders(code, state))
     expect(upgraded.statusCode).toBe(201)
-    expect(browser.cookies.get('wxauth_sid')).toBe(before)
-    const after = (await browser.get('/api/me')).json()
-    expect(after.session.scope).toBe('snsapi_userinfo')
-    expect(after.user.nickname).toBe('陈小雨 Alice')
+    // A new id: one that leaked while the session was a base session cannot ride the upgrade.
+    const after = browser.cookies.get('wxauth_sid')!
+    expect(after).not.toBe(before)
+    const stale = await ctx.app.inject({
+      url: '/api/me',
+      headers: { cookie: `wxauth_sid=${before}` },
+    })
+    expect(stale.statusCode).toBe(401)
+    const current = (await browser.get('/api/me')).json()
+    expect(current.session.scope).toBe('snsapi_userinfo')
+    expect(current.user.nickname).toBe('陈小雨 Alice')
+    // Nothing else lost: the same session row (its expiry kept), and the web tokens moved with it
+    // (sealed to the new id, so the profile refresh can still use them).
+    expect(current.session.expiresAt).toBe(me.session.expiresAt)
     expect(await tableCount('sessions')).toBe(1)
+    expect((await browser.post('/api/me/refresh')).statusCode).toBe(200)
+    // The orders written with the upgraded session are the user's.
+    expect((await browser.get('/api/orders')).statusCode).toBe(200)
+  })
+
+  it('WeChat’s duplicate callback of the upgrade code, on the old cookie, lands on the new session', async () => {
+    const { browser } = await ctx.login('alice', 'snsapi_base')
+    const oldCookie = browser.cookieHeader()
+    const { url } = await ctx.startLogin(browser, 'snsapi_userinfo')
+    const { code, state } = await ctx.authorize(url, 'alice')
+    const withState = browser.cookieHeader()
+    const first = await ctx.app.inject({
+      url: '/api/me',
+      headers: { cookie: withState, ...codeHeaders(code, state) },
+    })
+    expect(first.statusCode).toBe(200)
+    const second = await ctx.app.inject({
+      url: '/api/me',
+      headers: { cookie: withState, ...codeHeaders(code, state) },
+    })
+    expect(second.statusCode).toBe(200)
+    const sid = (r: typeof first) => r.cookies.find((c) => c.name === 'wxauth_sid')?.value
+    expect(sid(second)).toBe(sid(first))
+    expect(oldCookie).not.toContain(sid(first)!)
+    expect((await ctx.counts())['sns/oauth2/access_token']).toBe(2)
   })
 
   it('a code for another person replaces the session', async () => {
@@ -368,6 +403,30 @@ describe('upstream faults leave nothing half-written', () => {
     const { me } = await ctx.login('alice', 'snsapi_userinfo')
     expect(me.user?.nickname).toBe('陈小雨 Alice')
     expect((await ctx.counts())['sns/userinfo']).toBe(2)
+  })
+
+  it('resumes a sign-in whose userinfo failed after WeChat consumed the code: no second exchange', async () => {
+    // More failures than the client's retries: the first attempt ends in 503, nothing written.
+    await ctx.control('fail', { endpoint: 'sns/userinfo', mode: 'http500', times: 3 })
+    const browser = ctx.browser()
+    const { url } = await ctx.startLogin(browser)
+    const { code, state } = await ctx.authorize(url, 'alice')
+    const first = await browser.get('/api/me', codeHeaders(code, state))
+    expect(first.statusCode).toBe(503)
+    expect(first.json().code).toBe('WECHAT_UNAVAILABLE')
+    expect(await tableCount('sessions')).toBe(0)
+    // A code thief with a state of its own cannot ride the kept answer…
+    const thief = ctx.browser()
+    const own = await ctx.startLogin(thief)
+    expect((await thief.get('/api/me', codeHeaders(code, own.state))).statusCode).toBe(403)
+    // …and the user's retry (same code, same state) completes from it: WeChat asked once.
+    const retry = await browser.get('/api/me', codeHeaders(code, state))
+    expect(retry.statusCode).toBe(200)
+    expect(retry.json().user.nickname).toBe('陈小雨 Alice')
+    const counts = await ctx.counts()
+    expect(counts['sns/oauth2/access_token']).toBe(1)
+    expect(counts['sns/userinfo']).toBe(4)
+    expect(await tableCount('sessions')).toBe(1)
   })
 
   it('40125 (wrong AppSecret) → 500 WECHAT_CONFIG_ERROR, logged at error level without the secret', async () => {

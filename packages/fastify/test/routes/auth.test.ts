@@ -34,8 +34,10 @@ describe('GET /api/auth/authorize-url', () => {
   it('binds the state to the browser with a signed, httpOnly, SameSite=Lax, 10-minute cookie', async () => {
     const response = await ctx.browser().get('/api/auth/authorize-url?returnTo=/')
     const { state } = response.json<{ state: string }>()
-    const setCookie = String(response.headers['set-cookie'])
-    expect(setCookie).toMatch(new RegExp(`^wxauth_state=${state}\\.[A-Za-z0-9+/]+;`))
+    const setCookies = [response.headers['set-cookie']].flat().map(String)
+    const setCookie = setCookies.find((c) => c.startsWith('wxauth_state=')) ?? ''
+    // state.issuedAt, then the signature: the issue time is signed too (its age is checked).
+    expect(setCookie).toMatch(new RegExp(`^wxauth_state=${state}\\.[0-9]{13}\\.[A-Za-z0-9+/]+;`))
     expect(setCookie).toContain('Max-Age=600')
     expect(setCookie).toContain('Path=/')
     expect(setCookie).toContain('HttpOnly')
@@ -151,6 +153,18 @@ describe('POST /api/auth/session', () => {
     })
     expect(response.statusCode).toBe(400)
     expect(response.json().code).toBe('VALIDATION_ERROR')
+  })
+
+  it('refuses a body over 4 KB before parsing it ({ code, state } is ~200 bytes)', async () => {
+    const response = await ctx.browser().request({
+      method: 'POST',
+      url: '/api/auth/session',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ code: 'abc', state: 'abc', pad: 'x'.repeat(4096) }),
+    })
+    expect(response.statusCode).toBe(400)
+    expect(response.json()).toMatchObject({ code: 'VALIDATION_ERROR' })
+    expect((await ctx.counts())['sns/oauth2/access_token']).toBeUndefined()
   })
 })
 

@@ -167,5 +167,29 @@ export function describeSqlStores(open: () => Promise<SqlDatabase>): void {
       await sessions.delete(base.idHash)
       expect(await sessions.findWithUser(base.idHash, APPID, 1_500)).toBeNull()
     })
+
+    it('rotates a session to a new id with its patch, keeping the rest; the old id is gone', async () => {
+      const users = createSqlUsersStore(database)
+      const sessions = createSqlSessionsStore(database)
+      const user = await users.upsertProfile(APPID, PROFILE, 500)
+      await sessions.create(base)
+      const next = 'd'.repeat(64)
+      const patch = { scope: 'snsapi_userinfo', userId: user.id, tokens: 'v1.moved' } as const
+      expect(await sessions.rotate(base.idHash, next, patch)).toBe(true)
+      expect(await sessions.findWithUser(base.idHash, APPID, 1_500)).toBeNull()
+      const found = await sessions.findWithUser(next, APPID, 1_500)
+      expect(found?.session).toMatchObject({
+        idHash: next,
+        scope: 'snsapi_userinfo',
+        userId: user.id,
+        createdAt: base.createdAt,
+        expiresAt: base.expiresAt,
+      })
+      expect(found?.user?.id).toBe(user.id)
+      expect(await sessions.getTokens(next)).toBe('v1.moved')
+      // A session that is gone (logged out meanwhile) is not brought back.
+      expect(await sessions.rotate(base.idHash, 'e'.repeat(64), patch)).toBe(false)
+      expect(await sessions.findWithUser('e'.repeat(64), APPID, 1_500)).toBeNull()
+    })
   })
 }

@@ -107,6 +107,14 @@ export function withSessionCache<V>(
             () => sessions.update(idHash, patch),
             () => dropSession(idHash),
           ),
+        rotate: (idHash, newIdHash, patch) =>
+          write(
+            () => sessions.rotate(idHash, newIdHash, patch),
+            () => {
+              dropSession(idHash)
+              dropSession(newIdHash)
+            },
+          ),
         delete: (idHash) =>
           write(
             () => sessions.delete(idHash),

@@ -11,7 +11,7 @@ import type { Redis } from 'ioredis'
 import type { Scope } from '@wxauth/shared'
 import type { RedisConnection } from './connection.js'
 import type { CachedUsersStore } from './users-cache.js'
-import type { NewSession, SessionsStore, SessionWithUser } from '../repositories.js'
+import type { NewSession, SessionPatch, SessionsStore, SessionWithUser } from '../repositories.js'
 
 /** The fields `findWithUser` reads, in HMGET order (tokens are read only when needed). */
 const FIELDS = [
@@ -50,6 +50,33 @@ local n = tonumber(ARGV[1])
 for i = 2, 1 + n * 2, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 for i = 2 + n * 2, #ARGV do redis.call('HDEL', KEYS[1], ARGV[i]) end
 return 1`
+
+/**
+ * Move a session to a new key (RENAME keeps its expiry), then patch it like PATCH, atomically.
+ * KEYS: the old key, the new one. ARGV as PATCH.
+ */
+const ROTATE = `if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('RENAME', KEYS[1], KEYS[2])
+local n = tonumber(ARGV[1])
+for i = 2, 1 + n * 2, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
+for i = 2 + n * 2, #ARGV do redis.call('HDEL', KEYS[2], ARGV[i]) end
+return 1`
+
+/** A patch as PATCH/ROTATE arguments: n, the n field/value pairs, then the fields to delete. */
+function patchArgs(patch: SessionPatch): string[] {
+  const set: string[] = []
+  const unset: string[] = []
+  const put = (field: string, value: string | number | null | undefined) => {
+    if (value === undefined) return
+    if (value === null) unset.push(field)
+    else set.push(field, String(value))
+  }
+  put('userId', patch.userId)
+  put('unionid', patch.unionid)
+  put('scope', patch.scope)
+  put('tokens', patch.tokens)
+  return [String(set.length / 2), ...set, ...unset]
+}
 
 /** A session's hash fields; null values are left out (an absent field reads back as null). */
 function toHash(record: NewSession): Record<string, string> {
@@ -127,21 +154,16 @@ export function createRedisSessionsStore(
     },
 
     async update(idHash, patch) {
-      const set: string[] = []
-      const unset: string[] = []
-      const put = (field: string, value: string | number | null | undefined) => {
-        if (value === undefined) return
-        if (value === null) unset.push(field)
-        else set.push(field, String(value))
-      }
-      put('userId', patch.userId)
-      put('unionid', patch.unionid)
-      put('scope', patch.scope)
-      put('tokens', patch.tokens)
-      if (set.length === 0 && unset.length === 0) return
-      await redis.call('session update', (c) =>
-        c.eval(PATCH, 1, keyOf(idHash), set.length / 2, ...set, ...unset),
+      const args = patchArgs(patch)
+      if (args.length === 1) return
+      await redis.call('session update', (c) => c.eval(PATCH, 1, keyOf(idHash), ...args))
+    },
+
+    async rotate(idHash, newIdHash, patch) {
+      const moved = await redis.call('session rotate', (c) =>
+        c.eval(ROTATE, 2, keyOf(idHash), keyOf(newIdHash), ...patchArgs(patch)),
       )
+      return moved === 1
     },
 
     async delete(idHash) {

@@ -7,7 +7,7 @@
  */
 import type { Updateable } from 'kysely'
 import type { Scope } from '@wxauth/shared'
-import type { SessionsStore, SessionWithUser } from '../repositories.js'
+import type { SessionPatch, SessionsStore, SessionWithUser } from '../repositories.js'
 import type { SessionsTable, SqlDatabase } from './database.js'
 
 /** The lookup's row: the session's columns, and the user's under `u_` (null without a user). */
@@ -115,6 +115,16 @@ function toSessionWithUser(row: JoinedRow, idHash: string, appid: string): Sessi
   }
 }
 
+/** A patch as column values (only the fields it sets). */
+function toColumns(patch: SessionPatch): Updateable<SessionsTable> {
+  const set: Updateable<SessionsTable> = {}
+  if (patch.userId !== undefined) set.user_id = patch.userId
+  if (patch.unionid !== undefined) set.unionid = patch.unionid
+  if (patch.scope !== undefined) set.scope = patch.scope
+  if (patch.tokens !== undefined) set.tokens = patch.tokens
+  return set
+}
+
 /** Create the SQL-backed sessions store. */
 export function createSqlSessionsStore(database: SqlDatabase): SessionsStore {
   const db = database.kysely
@@ -156,13 +166,19 @@ export function createSqlSessionsStore(database: SqlDatabase): SessionsStore {
     },
 
     async update(idHash, patch) {
-      const set: Updateable<SessionsTable> = {}
-      if (patch.userId !== undefined) set.user_id = patch.userId
-      if (patch.unionid !== undefined) set.unionid = patch.unionid
-      if (patch.scope !== undefined) set.scope = patch.scope
-      if (patch.tokens !== undefined) set.tokens = patch.tokens
+      const set = toColumns(patch)
       if (Object.keys(set).length === 0) return
       await db.updateTable('sessions').set(set).where('id_hash', '=', idHash).execute()
+    },
+
+    async rotate(idHash, newIdHash, patch) {
+      // One statement: the row changes its key and its fields together.
+      const result = await db
+        .updateTable('sessions')
+        .set({ ...toColumns(patch), id_hash: newIdHash })
+        .where('id_hash', '=', idHash)
+        .executeTakeFirst()
+      return Number(result.numUpdatedRows) === 1
     },
 
     async delete(idHash) {

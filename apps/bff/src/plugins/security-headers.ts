@@ -1,0 +1,74 @@
+/**
+ * Security headers on every response (issue #12.9), with @fastify/helmet: a Content-Security-Policy
+ * the built SPA passes, no framing, no Referer, and HSTS once the site is https.
+ *
+ * The policy allows what the SPA really loads (apps/web; the e2e suite fails on any violation):
+ * - scripts: its own hashed bundles and WeChat's JS-SDK, `https://res.wx.qq.com/open/js/jweixin-1.6.0.js`
+ *   (apps/web/src/wechat/jssdk.ts); no inline script anywhere (Vite emits none);
+ * - styles: its own CSS files (WeUI included); Vue's `:style` bindings go through the CSSOM, which
+ *   CSP does not restrict;
+ * - images: its own, `data:` (the demo activity's SVG cover, the "open in WeChat" QR code), avatars
+ *   from WeChat's CDN `*.qlogo.cn`, the account's QR image (WECHAT_ACCOUNT_QR_URL), and, when the
+ *   WeChat bases are not WeChat's own (the simulator in development), their origins, which serve
+ *   the simulated avatars;
+ * - requests: its own origin only (`/api`).
+ * `frame-ancestors 'none'` (and X-Frame-Options: DENY for old browsers): no page may frame it.
+ * @see https://developers.weixin.qq.com/doc/service/guide/h5/jssdk.html (步骤二：引入JS文件)
+ * @see https://developers.weixin.qq.com/doc/service/api/webdev/access/api_snsuserinfo.html (headimgurl)
+ */
+import helmet from '@fastify/helmet'
+import fp from 'fastify-plugin'
+import type { WechatAuthOptions } from '@wxauth/fastify'
+
+/** Where WeChat's JS-SDK is served from. */
+export const JSSDK_ORIGIN = 'https://res.wx.qq.com'
+/** WeChat's avatar CDN (thirdwx.qlogo.cn, wx.qlogo.cn…). */
+export const AVATAR_SOURCES = ['https://*.qlogo.cn']
+
+function originOf(url: string | undefined): string | null {
+  if (url === undefined) return null
+  const parsed = URL.parse(url)
+  return parsed === null ? null : parsed.origin
+}
+
+/** The Content-Security-Policy directives for the login's options. */
+export function cspDirectives(wechatAuth: WechatAuthOptions): Record<string, string[]> {
+  const https = wechatAuth.publicUrl.startsWith('https:')
+  const imageOrigins = [
+    wechatAuth.accountQrUrl,
+    wechatAuth.wechatApiBase ?? 'https://api.weixin.qq.com',
+    wechatAuth.wechatOpenBase ?? 'https://open.weixin.qq.com',
+  ]
+    .map(originOf)
+    .filter((o): o is string => o !== null)
+  return {
+    defaultSrc: ["'self'"],
+    baseUri: ["'self'"],
+    scriptSrc: ["'self'", JSSDK_ORIGIN],
+    scriptSrcAttr: ["'none'"],
+    styleSrc: ["'self'"],
+    imgSrc: [...new Set(["'self'", 'data:', ...AVATAR_SOURCES, ...imageOrigins])],
+    fontSrc: ["'self'", 'data:'],
+    connectSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+    // Over plain http (development) this would break every request to the dev servers.
+    ...(https ? { upgradeInsecureRequests: [] } : {}),
+  }
+}
+
+export default fp<{ options: WechatAuthOptions }>(
+  async (app, { options }) => {
+    const https = options.publicUrl.startsWith('https:')
+    await app.register(helmet, {
+      contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(options) },
+      // Browsers ignore HSTS over http; sent only once the site is https.
+      strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: false } : false,
+      xFrameOptions: { action: 'deny' },
+      // The landing URL carries `?code=`: never sent as a Referer (index.html says so too).
+      referrerPolicy: { policy: 'no-referrer' },
+    })
+  },
+  { name: 'wxauth-demo-security-headers' },
+)
