@@ -30,8 +30,10 @@ afterAll(async () => {
 describe('wxauth_rate_limited_total', () => {
   it('counts the authorize-url limiter’s 429s under the route pattern, without the query', async () => {
     const before = await scrape(ctx.app)
+    // One browser: the limit counts per browser (its browser-id cookie).
+    const browser = ctx.browser()
     const ask = () =>
-      ctx.browser().get('/api/auth/authorize-url?returnTo=%2Fsecret%3Fx%3D1', {
+      browser.get('/api/auth/authorize-url?returnTo=%2Fsecret%3Fx%3D1', {
         'x-forwarded-for': '203.0.113.9',
       })
     const statuses = [] as number[]

@@ -159,7 +159,7 @@ describe('label values', () => {
       scope: /^snsapi_(base|userinfo)$/,
       snapshot: /^(true|false)$/,
       result: /^[a-z_]+$/,
-      reason: /^(cookie|code_bound)$/,
+      reason: /^(cookie|code_bound|state_spent)$/,
       endpoint: new RegExp(`^(${[...Object.values(ENDPOINTS), 'other'].join('|')})$`),
       errcode: /^(-?[0-9]{1,6}|timeout|network|garbage|http_[1-5]xx|other)$/,
       mode: /^(stable|classic)$/,
