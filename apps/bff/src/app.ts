@@ -83,7 +83,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   const options = { ...config.wechatAuth, migrations: ACTIVITY_MIGRATIONS, ...opts.wechatAuth }
   await app.register(drainOnShutdown)
-  await app.register(securityHeaders, { options })
+  await app.register(securityHeaders, { options, staticDir: config.staticDir })
 
   if (config.openApiDocs) await app.register(openApi)
   await app.register(wechatAuth, options)

@@ -38,6 +38,7 @@ export {
 } from './errors/error-handler.js'
 export { SESSION_COOKIE, STATE_COOKIE } from './http/cookies.js'
 export { wechatAuthOpenApi } from './openapi.js'
+export { ROUTE_ERRORS, errorResponses, success } from './routes/error-responses.js'
 export { OneLinePerRequest, createLogger, loggerOptions, safeUrl } from './logging.js'
 export type { LogLevel } from './logging.js'
 export { addIdColumn, isPostgres } from './stores/sql/portable.js'

@@ -13,6 +13,7 @@ import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import {
   type FastifyInstance,
+  type FastifyRequest,
   type FastifyServerOptions,
   type InjectOptions,
   type LightMyRequestResponse,
@@ -56,6 +57,8 @@ const ledger = {
   bodies: [] as string[],
   /** Every metrics exposition text scraped. */
   scrapes: [] as string[],
+  /** Error answers a route's OpenAPI description does not list (its status, or its code). */
+  undocumented: [] as string[],
 }
 
 /** What the ledger holds (for the test that proves the scan can fail). */
@@ -116,7 +119,42 @@ export function assertNoLeaks(): void {
 
 afterAll(() => {
   assertNoLeaks()
+  // The routes' error tables (src/routes/error-responses.ts) are the OpenAPI description: every error
+  // a suite provoked must be listed there, status and code, so the description cannot lie.
+  expect(ledger.undocumented, 'error answers missing from the route descriptions').toEqual([])
 })
+
+/** The response schema a route declares for `status` (exact, or the `4xx`/`5xx` range). */
+function declaredResponse(
+  schemas: unknown,
+  status: number,
+): { properties?: Record<string, unknown> } | null {
+  if (schemas === null || typeof schemas !== 'object') return null
+  const table = schemas as Record<string, { properties?: Record<string, unknown> }>
+  return table[String(status)] ?? table[`${Math.floor(status / 100)}xx`] ?? null
+}
+
+/** Check one error answer against its route's description (routes without response schemas: none). */
+function checkDocumented(request: FastifyRequest, status: number, payload: unknown): void {
+  const schemas = request.routeOptions.schema?.response
+  if (status < 400 || schemas === undefined) return
+  const where = `${request.method} ${request.routeOptions.url}`
+  const declared = declaredResponse(schemas, status)
+  if (declared === null) {
+    ledger.undocumented.push(`${where} answered ${status}, which it does not describe`)
+    return
+  }
+  const codes = (declared.properties?.code as { enum?: string[] } | undefined)?.enum
+  if (codes === undefined || typeof payload !== 'string') return
+  try {
+    const { code } = JSON.parse(payload) as { code?: string }
+    if (code !== undefined && !codes.includes(code)) {
+      ledger.undocumented.push(`${where} answered ${status} ${code}, not among ${codes.join(', ')}`)
+    }
+  } catch {
+    /* not JSON: not an error body */
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -157,7 +195,8 @@ export function captureLogs(logs: Array<Record<string, unknown>>): Writable {
  * closes (what it counted over its whole life).
  */
 export function recordBodies(app: FastifyInstance): void {
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', async (request, reply, payload) => {
+    checkDocumented(request, reply.statusCode, payload)
     ledger.bodies.push(
       `${typeof payload === 'string' ? payload : String(payload ?? '')}\n${JSON.stringify(reply.getHeaders())}`,
     )

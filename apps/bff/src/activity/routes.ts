@@ -3,11 +3,10 @@
  * included); joining needs a known profile (snsapi_userinfo) and not a snapshot guest.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { ApiError } from '@wxauth/fastify'
+import { ApiError, ROUTE_ERRORS, errorResponses, success } from '@wxauth/fastify'
 import {
   ActivityResponseSchema,
   AuthHeadersSchema,
-  ErrorBodySchema,
   JoinResponseSchema,
 } from '@wxauth/shared/schemas'
 import { createActivitiesStore, type ActivityRecord, type ActivityTables } from './store.js'
@@ -15,7 +14,6 @@ import { createActivitiesStore, type ActivityRecord, type ActivityTables } from 
 /** How many of the latest participants the page shows. */
 export const PARTICIPANTS_SHOWN = 20
 
-const errorResponses = { '4xx': ErrorBodySchema, '5xx': ErrorBodySchema }
 const sessionSecurity = [{ session: [] }]
 
 export interface ActivityRoutesOptions {
@@ -38,10 +36,16 @@ const activityRoutes: FastifyPluginAsyncTypebox<ActivityRoutesOptions> = async (
     {
       schema: {
         tags: ['activity'],
-        summary: 'The activity, whether I joined, and the latest participants (nickname + avatar)',
+        summary: 'The activity, whether I joined, and the latest participants',
+        description:
+          'Any session will do (a silent login, a snapshot guest). Participants show nickname and ' +
+          'avatar only, latest first, at most 20.',
         headers: AuthHeadersSchema,
         security: sessionSecurity,
-        response: { 200: ActivityResponseSchema, ...errorResponses },
+        response: {
+          200: success(ActivityResponseSchema, 'The activity'),
+          ...errorResponses([...ROUTE_ERRORS.requireUser, 'NOT_FOUND']),
+        },
       },
     },
     async (request) => {
@@ -73,10 +77,17 @@ const activityRoutes: FastifyPluginAsyncTypebox<ActivityRoutesOptions> = async (
       preHandler: app.wechatAuth.requireProfile,
       schema: {
         tags: ['activity'],
-        summary: 'Join the activity; idempotent (201 the first time, 200 after)',
+        summary: 'Join the activity',
+        description:
+          'Idempotent: 201 the first time, 200 after. Needs a stored profile (403 ' +
+          '`SCOPE_UPGRADE_REQUIRED`: log in with `snsapi_userinfo`) and not a snapshot guest.',
         headers: AuthHeadersSchema,
         security: sessionSecurity,
-        response: { 200: JoinResponseSchema, 201: JoinResponseSchema, ...errorResponses },
+        response: {
+          200: success(JoinResponseSchema, 'Already joined'),
+          201: success(JoinResponseSchema, 'Joined'),
+          ...errorResponses([...ROUTE_ERRORS.requireProfile, ...ROUTE_ERRORS.body, 'NOT_FOUND']),
+        },
       },
     },
     async (request, reply) => {

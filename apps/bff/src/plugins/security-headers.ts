@@ -5,8 +5,9 @@
  * The policy allows what the SPA really loads (apps/web; the e2e suite fails on any violation):
  * - scripts: its own hashed bundles and WeChat's JS-SDK, `https://res.wx.qq.com/open/js/jweixin-1.6.0.js`
  *   (apps/web/src/wechat/jssdk.ts); no inline script anywhere (Vite emits none);
- * - styles: its own CSS files (WeUI included); Vue's `:style` bindings go through the CSSOM, which
- *   CSP does not restrict;
+ * - styles: its own CSS files (WeUI included), and the inline `<style>` of index.html (the first
+ *   frame's background and skeleton) by its sha256, read from the built file at boot; Vue's
+ *   `:style` bindings go through the CSSOM, which CSP does not restrict;
  * - images: its own, `data:` (the demo activity's SVG cover, the "open in WeChat" QR code), avatars
  *   from WeChat's CDN `*.qlogo.cn`, the account's QR image (WECHAT_ACCOUNT_QR_URL), and, when the
  *   WeChat bases are not WeChat's own (the simulator in development), their origins, which serve
@@ -16,6 +17,9 @@
  * @see https://developers.weixin.qq.com/doc/service/guide/h5/jssdk.html (步骤二：引入JS文件)
  * @see https://developers.weixin.qq.com/doc/service/api/webdev/access/api_snsuserinfo.html (headimgurl)
  */
+import { createHash } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import helmet from '@fastify/helmet'
 import fp from 'fastify-plugin'
 import type { WechatAuthOptions } from '@wxauth/fastify'
@@ -31,8 +35,32 @@ function originOf(url: string | undefined): string | null {
   return parsed === null ? null : parsed.origin
 }
 
-/** The Content-Security-Policy directives for the login's options. */
-export function cspDirectives(wechatAuth: WechatAuthOptions): Record<string, string[]> {
+/**
+ * CSP hash sources of the inline `<style>` and `<script>` blocks of a built page, so the policy
+ * allows exactly those blocks and nothing else inline.
+ * @see https://www.w3.org/TR/CSP3/#external-hash
+ */
+export function inlineHashes(html: string): { styles: string[]; scripts: string[] } {
+  const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`
+  const blocks = (tag: string) =>
+    [...html.matchAll(new RegExp(`<${tag}(\\s[^>]*)?>([\\s\\S]*?)</${tag}>`, 'g'))]
+      .filter((m) => !/\ssrc=/.test(m[1] ?? '') && (m[2] ?? '').trim() !== '')
+      .map((m) => hash(m[2]!))
+  return { styles: blocks('style'), scripts: blocks('script') }
+}
+
+/** The inline blocks of `staticDir`'s index.html (none when no SPA is served). */
+function servedInline(staticDir: string | null): { styles: string[]; scripts: string[] } {
+  const index = staticDir === null ? null : join(staticDir, 'index.html')
+  if (index === null || !existsSync(index)) return { styles: [], scripts: [] }
+  return inlineHashes(readFileSync(index, 'utf8'))
+}
+
+/** The Content-Security-Policy directives for the login's options and the page's inline blocks. */
+export function cspDirectives(
+  wechatAuth: WechatAuthOptions,
+  inline: { styles: string[]; scripts: string[] } = { styles: [], scripts: [] },
+): Record<string, string[]> {
   const https = wechatAuth.publicUrl.startsWith('https:')
   const imageOrigins = [
     wechatAuth.accountQrUrl,
@@ -44,9 +72,9 @@ export function cspDirectives(wechatAuth: WechatAuthOptions): Record<string, str
   return {
     defaultSrc: ["'self'"],
     baseUri: ["'self'"],
-    scriptSrc: ["'self'", JSSDK_ORIGIN],
+    scriptSrc: ["'self'", JSSDK_ORIGIN, ...inline.scripts],
     scriptSrcAttr: ["'none'"],
-    styleSrc: ["'self'"],
+    styleSrc: ["'self'", ...inline.styles],
     imgSrc: [...new Set(["'self'", 'data:', ...AVATAR_SOURCES, ...imageOrigins])],
     fontSrc: ["'self'", 'data:'],
     connectSrc: ["'self'"],
@@ -58,11 +86,14 @@ export function cspDirectives(wechatAuth: WechatAuthOptions): Record<string, str
   }
 }
 
-export default fp<{ options: WechatAuthOptions }>(
-  async (app, { options }) => {
+export default fp<{ options: WechatAuthOptions; staticDir: string | null }>(
+  async (app, { options, staticDir }) => {
     const https = options.publicUrl.startsWith('https:')
     await app.register(helmet, {
-      contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(options) },
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: cspDirectives(options, servedInline(staticDir)),
+      },
       // Browsers ignore HSTS over http; sent only once the site is https.
       strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: false } : false,
       xFrameOptions: { action: 'deny' },

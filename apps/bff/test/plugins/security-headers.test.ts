@@ -3,18 +3,27 @@
  * response now carries helmet's headers with a policy the built SPA passes (the browser e2e suite
  * fails on any violation: apps/web/e2e/support/browser.ts).
  */
+import { createHash } from 'node:crypto'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { inlineHashes } from '../../src/plugins/security-headers.js'
 import { build, type TestContext } from '../helper.js'
+
+/** The first frame's inline style, as the built index.html carries one. */
+const INLINE_STYLE = 'body{background:#ededed}'
+const INLINE_STYLE_HASH = `'sha256-${createHash('sha256').update(INLINE_STYLE).digest('base64')}'`
 
 let dir: string
 let ctx: TestContext
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'wxauth-csp-'))
   mkdirSync(join(dir, 'assets'))
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><div id="app"></div>')
+  writeFileSync(
+    join(dir, 'index.html'),
+    `<!doctype html><style>${INLINE_STYLE}</style><div id="app"></div>`,
+  )
   ctx = await build({ env: { STATIC_DIR: dir } })
 })
 afterAll(async () => {
@@ -34,6 +43,18 @@ function directives(header: unknown): Record<string, string[]> {
 }
 
 describe('security headers', () => {
+  it("allow the page's own inline style by its hash, and nothing else inline", async () => {
+    const csp = directives((await ctx.app.inject('/')).headers['content-security-policy'])
+    expect(csp['style-src']).toEqual(["'self'", INLINE_STYLE_HASH])
+    expect(csp['script-src']).not.toContain("'unsafe-inline'")
+    expect(
+      inlineHashes('<script src="/a.js"></script><script>x()</script><style></style>'),
+    ).toEqual({
+      styles: [],
+      scripts: [`'sha256-${createHash('sha256').update('x()').digest('base64')}'`],
+    })
+  })
+
   it('give the SPA a Content-Security-Policy: own scripts + the JS-SDK, no framing, no inline script', async () => {
     const response = await ctx.app.inject('/')
     expect(response.statusCode).toBe(200)
@@ -41,7 +62,7 @@ describe('security headers', () => {
     expect(csp['default-src']).toEqual(["'self'"])
     expect(csp['script-src']).toEqual(["'self'", 'https://res.wx.qq.com'])
     expect(csp['script-src-attr']).toEqual(["'none'"])
-    expect(csp['style-src']).toEqual(["'self'"])
+    expect(csp['style-src']).toEqual(["'self'", INLINE_STYLE_HASH])
     expect(csp['object-src']).toEqual(["'none'"])
     expect(csp['frame-ancestors']).toEqual(["'none'"])
     expect(csp['connect-src']).toEqual(["'self'"])

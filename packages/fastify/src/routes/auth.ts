@@ -15,7 +15,7 @@ import { ApiError } from '../errors/api-error.js'
 import { noStore } from '../http/no-store.js'
 import { resolveReturnTo } from '../login/return-to.js'
 import { generateState } from '../login/state.js'
-import { errorResponses } from './schemas.js'
+import { ROUTE_ERRORS, errorResponses, success } from './schemas.js'
 
 /** The largest `POST {prefix}/auth/session` body read. */
 const SESSION_BODY_LIMIT = 4096
@@ -25,6 +25,8 @@ const authRoutes: FastifyPluginAsyncTypebox<{ ctx: PluginContext }> = async (app
   // Every answer here is about this browser's login: never cached by a browser or a proxy. (The
   // protected routes get the same header from requireUser.)
   app.addHook('onRequest', noStore)
+  // JSON only: a body in any other type (Fastify also reads text/plain) is 415 UNSUPPORTED_MEDIA_TYPE.
+  app.removeContentTypeParser('text/plain')
 
   app.get(
     '/authorize-url',
@@ -35,13 +37,21 @@ const authRoutes: FastifyPluginAsyncTypebox<{ ctx: PluginContext }> = async (app
       onRequest: limits.authorize,
       schema: {
         tags: ['auth'],
-        summary: 'A fresh state (bound to this browser by a cookie) and the WeChat authorize URL',
+        summary: 'Start a login: a fresh state bound to this browser, and the WeChat authorize URL',
+        description:
+          'Sets the signed, httpOnly state cookie (10 minutes) that must come back with the code, ' +
+          'on `POST …/auth/session` or as `X-WeChat-Code`/`X-WeChat-State` on a protected route. ' +
+          'Send the browser to `url`; WeChat returns it to `returnTo` with `?code=…&state=…`. ' +
+          'Rate-limited per browser and per client address (429, `Retry-After`).',
         querystring: AuthorizeUrlQuerySchema,
-        response: { 200: AuthorizeUrlResponseSchema, ...errorResponses },
+        response: {
+          200: success(AuthorizeUrlResponseSchema, 'The authorize URL, and the state it carries'),
+          ...errorResponses(ROUTE_ERRORS.authorizeUrl),
+        },
       },
     },
     async (request, reply) => {
-      const { returnTo, scope = 'snsapi_base' } = request.query
+      const { returnTo = '/', scope = 'snsapi_base' } = request.query
       const redirectUri = resolveReturnTo(returnTo, settings.publicUrl)
       if (redirectUri === null) {
         throw new ApiError(
@@ -66,10 +76,21 @@ const authRoutes: FastifyPluginAsyncTypebox<{ ctx: PluginContext }> = async (app
       bodyLimit: SESSION_BODY_LIMIT,
       schema: {
         tags: ['auth'],
-        summary:
-          'Log in with the code WeChat handed back (the same once-only exchange as the headers)',
+        summary: 'Log in with the code WeChat handed back',
+        description:
+          'The explicit form of the header login: the same once-only exchange. Send the state cookie ' +
+          '(`wxauth_state`) that `GET …/auth/authorize-url` set in this browser (403 ' +
+          '`STATE_MISMATCH` without it), and `Content-Type: application/json`. ' +
+          'Sets the session cookie. A code is single use and lives 5 minutes; the same code again ' +
+          'answers the same session.',
         body: SessionRequestSchema,
-        response: { 200: MeResponseSchema, ...errorResponses },
+        response: {
+          200: success(
+            MeResponseSchema,
+            'Signed in: the user (null until a profile is stored) and the session',
+          ),
+          ...errorResponses(ROUTE_ERRORS.session),
+        },
       },
     },
     async (request, reply) => {
@@ -83,8 +104,12 @@ const authRoutes: FastifyPluginAsyncTypebox<{ ctx: PluginContext }> = async (app
     {
       schema: {
         tags: ['auth'],
-        summary: 'End the session (server side) and clear the cookie; fine without a session',
-        response: { 204: Type.Null(), ...errorResponses },
+        summary: 'End the session (server side) and clear the cookie',
+        description: 'Fine without a session: a logout is always a 204.',
+        response: {
+          204: success(Type.Null(), 'Signed out'),
+          ...errorResponses(ROUTE_ERRORS.logout),
+        },
       },
     },
     async (request, reply) => {

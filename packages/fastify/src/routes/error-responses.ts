@@ -13,6 +13,9 @@ const ALWAYS: readonly ErrorCode[] = ['INTERNAL_ERROR']
 /** What asking WeChat can end in (timeouts, -1, 5xx, garbage; a wrong AppID, secret or IP). */
 const WECHAT: readonly ErrorCode[] = ['WECHAT_UNAVAILABLE', 'WECHAT_CONFIG_ERROR']
 
+/** What a route with a body can answer before it runs: unreadable JSON, the wrong content type. */
+const BODY: readonly ErrorCode[] = ['VALIDATION_ERROR', 'UNSUPPORTED_MEDIA_TYPE']
+
 /** What `requireUser` can answer: no session, or a code that does not log in. */
 const REQUIRE_USER: readonly ErrorCode[] = [
   'AUTH_REQUIRED',
@@ -32,10 +35,11 @@ export const ROUTE_ERRORS = {
   requireUser: REQUIRE_USER,
   /** `requireProfile` in front of an app's route. */
   requireProfile: [...REQUIRE_USER, 'SNAPSHOT_USER', 'SCOPE_UPGRADE_REQUIRED'],
+  /** A route that reads a body. */
+  body: BODY,
   authorizeUrl: ['VALIDATION_ERROR', 'RATE_LIMITED', 'SERVICE_UNAVAILABLE', ...ALWAYS],
   session: [
-    'VALIDATION_ERROR',
-    'UNSUPPORTED_MEDIA_TYPE',
+    ...BODY,
     'CODE_INVALID',
     'CODE_USED',
     'STATE_MISMATCH',
@@ -44,9 +48,9 @@ export const ROUTE_ERRORS = {
     ...WECHAT,
     ...ALWAYS,
   ],
-  logout: ['SERVICE_UNAVAILABLE', ...ALWAYS],
+  logout: [...BODY, 'SERVICE_UNAVAILABLE', ...ALWAYS],
   me: REQUIRE_USER,
-  refresh: [...REQUIRE_USER, 'SNAPSHOT_USER', 'SCOPE_UPGRADE_REQUIRED', 'REAUTH_REQUIRED'],
+  refresh: [...REQUIRE_USER, ...BODY, 'SNAPSHOT_USER', 'SCOPE_UPGRADE_REQUIRED', 'REAUTH_REQUIRED'],
   subscription: [...REQUIRE_USER, 'SNAPSHOT_USER'],
   jssdk: ['VALIDATION_ERROR', 'SERVICE_UNAVAILABLE', ...WECHAT, ...ALWAYS],
   readyz: ALWAYS,

@@ -6,9 +6,9 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ERROR_STATUS } from '@wxauth/shared'
-import { ErrorBodySchema } from '@wxauth/shared/schemas'
 import Type from 'typebox'
 import type { PluginContext } from '../context.js'
+import { ROUTE_ERRORS, errorResponses, success } from './schemas.js'
 
 const StatusSchema = Type.Object({ status: Type.String() })
 
@@ -32,7 +32,13 @@ const NotReadySchema = Type.Object({
 const healthRoutes: FastifyPluginAsyncTypebox<{ ctx: PluginContext }> = async (app, { ctx }) => {
   app.get(
     '/healthz',
-    { schema: { tags: ['health'], response: { 200: StatusSchema } } },
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Liveness: the process answers',
+        response: { 200: success(StatusSchema, 'Alive') },
+      },
+    },
     async () => ({ status: 'ok' }),
   )
   app.get(
@@ -40,8 +46,15 @@ const healthRoutes: FastifyPluginAsyncTypebox<{ ctx: PluginContext }> = async (a
     {
       schema: {
         tags: ['health'],
-        summary: 'Ready when every store answers: { status, checks: { database, redis } }',
-        response: { 200: ReadySchema, 503: NotReadySchema, '5xx': ErrorBodySchema },
+        summary: 'Readiness: every store answers',
+        description:
+          'For a load balancer: 503 while the database or Redis does not answer (or while the ' +
+          'process drains for a shutdown), 200 again once they do.',
+        response: {
+          200: success(ReadySchema, 'Ready'),
+          503: success(NotReadySchema, 'Not ready: which store is down'),
+          ...errorResponses(ROUTE_ERRORS.readyz),
+        },
       },
     },
     async (request, reply) => {

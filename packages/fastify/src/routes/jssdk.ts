@@ -18,7 +18,7 @@ import { ApiError } from '../errors/api-error.js'
 import { noStore } from '../http/no-store.js'
 import { withRequestLog } from '../http/request-context.js'
 import { pageUrlProblem } from '../login/page-url.js'
-import { errorResponses } from './schemas.js'
+import { ROUTE_ERRORS, errorResponses, success } from './schemas.js'
 
 const jssdkRoutes: FastifyPluginAsyncTypebox<{ ctx: PluginContext }> = async (app, { ctx }) => {
   const { settings, wechat } = ctx
@@ -31,10 +31,15 @@ const jssdkRoutes: FastifyPluginAsyncTypebox<{ ctx: PluginContext }> = async (ap
     {
       schema: {
         tags: ['jssdk'],
-        summary:
-          'wx.config signature for a page of this site (url = location.href without #fragment; iOS: the entry URL)',
+        summary: 'A wx.config signature for a page of this site',
+        description:
+          '`url` is the page as the browser has it, without the `#fragment` (on iOS, the URL the page ' +
+          'was entered with). No session needed; the jsapi ticket is cached and never sent.',
         querystring: JssdkConfigQuerySchema,
-        response: { 200: JssdkConfigResponseSchema, ...errorResponses },
+        response: {
+          200: success(JssdkConfigResponseSchema, 'What wx.config needs besides jsApiList'),
+          ...errorResponses(ROUTE_ERRORS.jssdk),
+        },
       },
     },
     async (request) => {

@@ -4,7 +4,13 @@ import { MeResponseSchema, RefreshResponseSchema } from '@wxauth/shared/schemas'
 import type { PluginContext } from '../context.js'
 import { withRequestLog } from '../http/request-context.js'
 import { toWechatUser } from './dto.js'
-import { AuthHeadersSchema, errorResponses, sessionSecurity } from './schemas.js'
+import {
+  AuthHeadersSchema,
+  ROUTE_ERRORS,
+  errorResponses,
+  sessionSecurity,
+  success,
+} from './schemas.js'
 
 const meRoutes: FastifyPluginAsyncTypebox<{ ctx: PluginContext }> = async (app, { ctx }) => {
   const { hooks, login } = ctx
@@ -15,11 +21,16 @@ const meRoutes: FastifyPluginAsyncTypebox<{ ctx: PluginContext }> = async (app, 
     {
       schema: {
         tags: ['me'],
-        summary:
-          'The current user (null for a first snsapi_base login or a snapshot guest) and session',
+        summary: 'The signed-in user and session',
+        description:
+          '`user` is null for a first silent (`snsapi_base`) login and for a snapshot-page guest. ' +
+          'Logs in on the way with `X-WeChat-Code`/`X-WeChat-State` and the state cookie.',
         headers: AuthHeadersSchema,
         security: sessionSecurity,
-        response: { 200: MeResponseSchema, ...errorResponses },
+        response: {
+          200: success(MeResponseSchema, 'The user (or null) and the session facts'),
+          ...errorResponses(ROUTE_ERRORS.me),
+        },
       },
     },
     async (request) => {
@@ -33,10 +44,17 @@ const meRoutes: FastifyPluginAsyncTypebox<{ ctx: PluginContext }> = async (app, 
     {
       schema: {
         tags: ['me'],
-        summary: 'Re-pull the WeChat profile, refreshing the web token if it has expired',
+        summary: 'Re-pull the WeChat profile',
+        description:
+          'Calls `sns/userinfo`, refreshing the web access token first when it has expired. Needs a ' +
+          '`snsapi_userinfo` session (403 `SCOPE_UPGRADE_REQUIRED`); a dead refresh token (30 days) ' +
+          'answers 401 `REAUTH_REQUIRED`.',
         headers: AuthHeadersSchema,
         security: sessionSecurity,
-        response: { 200: RefreshResponseSchema, ...errorResponses },
+        response: {
+          200: success(RefreshResponseSchema, 'The fresh profile, stored'),
+          ...errorResponses(ROUTE_ERRORS.refresh),
+        },
       },
     },
     async (request) => {

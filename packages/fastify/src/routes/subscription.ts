@@ -16,7 +16,13 @@ import type { PluginContext } from '../context.js'
 import { withRequestLog } from '../http/request-context.js'
 import type { FollowerStatus } from '../stores/coordination.js'
 import { singleFlight } from '../util/single-flight.js'
-import { AuthHeadersSchema, errorResponses, sessionSecurity } from './schemas.js'
+import {
+  AuthHeadersSchema,
+  ROUTE_ERRORS,
+  errorResponses,
+  sessionSecurity,
+  success,
+} from './schemas.js'
 
 /** The facts worth keeping from `cgi-bin/user/info` (`subscribe_time` is unix seconds). */
 export function toFollowerStatus(info: FollowerInfo): FollowerStatus {
@@ -77,11 +83,17 @@ const subscriptionRoutes: FastifyPluginAsyncTypebox<{
       preHandler: hooks.requireWechatIdentity,
       schema: {
         tags: ['me'],
-        summary:
-          'Does the signed-in user follow the Official Account (cgi-bin/user/info, cached subscription.ttl)?',
+        summary: 'Does the signed-in user follow the Official Account?',
+        description:
+          'From `cgi-bin/user/info` with the account token, kept per user for `subscriptionTtl`. A ' +
+          'follower gets the follow time and scene; anyone else the account QR image, when configured. ' +
+          'Snapshot-page guests have no real openid: 403 `SNAPSHOT_USER`.',
         headers: AuthHeadersSchema,
         security: sessionSecurity,
-        response: { 200: SubscriptionResponseSchema, ...errorResponses },
+        response: {
+          200: success(SubscriptionResponseSchema, 'Follower status'),
+          ...errorResponses(ROUTE_ERRORS.subscription),
+        },
       },
     },
     async (request) => {

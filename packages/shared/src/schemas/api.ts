@@ -66,23 +66,47 @@ export type RefreshResponse = Static<typeof RefreshResponseSchema>
 /** `GET /api/auth/authorize-url` query. */
 export const AuthorizeUrlQuerySchema = Type.Object({
   /** Same-origin relative path to come back to, e.g. `/me?tab=1`. */
-  returnTo: Type.String({ default: '/', minLength: 1, maxLength: 1024 }),
-  scope: Type.Optional(ScopeSchema),
+  returnTo: Type.Optional(
+    Type.String({
+      default: '/',
+      minLength: 1,
+      maxLength: 1024,
+      description:
+        'Where WeChat sends the browser back: a same-origin relative path (no scheme, no `//`).',
+      examples: ['/activity?from=share'],
+    }),
+  ),
+  scope: Type.Optional({
+    ...ScopeSchema,
+    description:
+      '`snsapi_base` (default): silent, the openid only. `snsapi_userinfo`: a consent page, then the profile.',
+  }),
 })
 export type AuthorizeUrlQuery = Static<typeof AuthorizeUrlQuerySchema>
 
 /** `GET /api/auth/authorize-url` */
 export const AuthorizeUrlResponseSchema = Type.Object({
-  url: Type.String(),
-  state: Type.String(),
+  url: Type.String({
+    description: "WeChat's authorize URL: send the browser there",
+    examples: [
+      'https://open.weixin.qq.com/connect/oauth2/authorize?appid=wx5f3c1a9e2b7d4f60&redirect_uri=https%3A%2F%2Fh5.example.com%2F&response_type=code&scope=snsapi_base&state=Q2ZrX0t4U2p0bE9aYzVvRkN6a2JQdGhR#wechat_redirect',
+    ],
+  }),
+  state: Type.String({
+    description: 'The state the URL carries, also kept in the signed state cookie',
+    examples: ['Q2ZrX0t4U2p0bE9aYzVvRkN6a2JQdGhR'],
+  }),
 })
 export type AuthorizeUrlResponse = Static<typeof AuthorizeUrlResponseSchema>
 
 /** `POST /api/auth/session` body. */
-export const SessionRequestSchema = Type.Object({
-  code: CodeSchema,
-  state: StateSchema,
-})
+export const SessionRequestSchema = Type.Object(
+  { code: CodeSchema, state: StateSchema },
+  {
+    description:
+      'What WeChat appended to redirect_uri. Send it with the state cookie of this browser.',
+  },
+)
 export type SessionRequest = Static<typeof SessionRequestSchema>
 
 /**
