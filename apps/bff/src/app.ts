@@ -12,18 +12,18 @@ import Fastify, {
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { DestinationStream } from 'pino'
 import wechatAuth, {
-  OneLinePerRequest,
   createLogger,
+  drainOnShutdown,
+  OneLinePerRequest,
   requestIdOptions,
+  wechatH5SecurityHeaders,
   type WechatAuthOptions,
 } from '@wxauth/fastify'
 import activityRoutes from './activity/routes.js'
 import { ACTIVITY_MIGRATIONS } from './activity/migrations.js'
 import type { Config } from './config.js'
 import openApi from './plugins/openapi.js'
-import securityHeaders from './plugins/security-headers.js'
 import staticFiles from './plugins/static.js'
-import { drainOnShutdown } from './shutdown.js'
 
 export interface BuildOptions {
   /** A ready logger (server.ts passes one with pretty printing on a TTY). */
@@ -83,7 +83,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   const options = { ...config.wechatAuth, migrations: ACTIVITY_MIGRATIONS, ...opts.wechatAuth }
   await app.register(drainOnShutdown)
-  await app.register(securityHeaders, { options, staticDir: config.staticDir })
+  await app.register(wechatH5SecurityHeaders, { options, staticDir: config.staticDir })
 
   if (config.openApiDocs) await app.register(openApi)
   await app.register(wechatAuth, options)

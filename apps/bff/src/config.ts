@@ -1,18 +1,18 @@
 /**
- * The demo BFF's configuration: the environment, validated once at boot, mapped onto
- * `@wxauth/fastify`'s options plus the few settings of the process itself (static files, listening,
- * logging). The plugin checks its own options; a problem it finds is reported under the environment
- * variable's name, and every problem is listed in one error. Only `server.ts` passes `process.env`;
- * tests build a `Config` with {@link loadConfig} from a plain object.
+ * The demo BFF's configuration: the environment, validated once at boot. The login's keys become
+ * `@wxauth/fastify`'s options through the plugin's own `optionsFromEnv` (its rules, problems named
+ * by variable); this module adds the development defaults and the process's own settings (static
+ * files, docs, listening, logging). Every problem is listed in one error. Only `server.ts` passes
+ * `process.env`; tests build a `Config` with {@link loadConfig} from a plain object.
  */
 import { existsSync } from 'node:fs'
-import { isAbsolute, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Type, { type TSchema } from 'typebox'
 import { Value } from 'typebox/value'
 import {
-  WechatAuthOptionsError,
-  resolveOptions,
+  ENV_KEYS as PLUGIN_ENV_KEYS,
+  optionsFromEnv,
   type LogLevel,
   type WechatAuthOptions,
 } from '@wxauth/fastify'
@@ -32,8 +32,6 @@ export interface Config {
   wechatAuth: WechatAuthOptions
   /** The built SPA to serve; null: serve no SPA (API only). */
   staticDir: string | null
-  /** Folder holding WeChat's `MP_verify_*.txt` domain-check files; null: none. */
-  mpVerifyDir: string | null
   /** Serve the OpenAPI UI at `/docs` (OPENAPI_DOCS; default: everywhere but production). */
   openApiDocs: boolean
   /** Fastify's `trustProxy`: whose X-Forwarded-For to believe, so the limits key on real clients. */
@@ -56,54 +54,7 @@ export class ConfigError extends Error {
   }
 }
 
-/** Each plugin option and the environment variable that sets it. */
-const PLUGIN_KEYS = {
-  WECHAT_APPID: 'appId',
-  WECHAT_SECRET: 'secret',
-  PUBLIC_URL: 'publicUrl',
-  COOKIE_SECRET: 'cookieSecret',
-  WECHAT_API_BASE: 'wechatApiBase',
-  WECHAT_OPEN_BASE: 'wechatOpenBase',
-  WECHAT_LANG: 'lang',
-  WECHAT_GLOBAL_TOKEN: 'globalToken',
-  WECHAT_ACCOUNT_QR_URL: 'accountQrUrl',
-  SESSION_TTL: 'sessionTtl',
-  PROFILE_TTL: 'profileTtl',
-  SUBSCRIPTION_TTL: 'subscriptionTtl',
-  DATABASE_URL: 'databaseUrl',
-  REDIS_URL: 'redisUrl',
-  AUTH_RATE_LIMIT: 'authRateLimit',
-  AUTH_RATE_LIMIT_PER_IP: 'authRateLimitPerIp',
-  EXCHANGE_RATE_LIMIT: 'exchangeRateLimit',
-  EXCHANGE_RATE_LIMIT_PER_IP: 'exchangeRateLimitPerIp',
-  EXCHANGE_CONCURRENCY: 'exchangeConcurrency',
-} as const satisfies Record<string, keyof WechatAuthOptions>
-/** The plugin options that are whole numbers (the environment carries them as digits). */
-const NUMBER_KEYS = new Set<string>([
-  'AUTH_RATE_LIMIT',
-  'AUTH_RATE_LIMIT_PER_IP',
-  'EXCHANGE_RATE_LIMIT',
-  'EXCHANGE_RATE_LIMIT_PER_IP',
-  'EXCHANGE_CONCURRENCY',
-])
-type PluginKey = keyof typeof PLUGIN_KEYS
-
-/** The process's own keys, with the description used in error messages and in `.env.example`. */
-const PER_MINUTE = Type.Optional(
-  Type.String({
-    pattern: '^[0-9]{1,6}$',
-    description: 'a whole number of requests per minute (0: off)',
-  }),
-)
-
 const ProcessEnvSchema = Type.Object({
-  AUTH_RATE_LIMIT: PER_MINUTE,
-  AUTH_RATE_LIMIT_PER_IP: PER_MINUTE,
-  EXCHANGE_RATE_LIMIT: PER_MINUTE,
-  EXCHANGE_RATE_LIMIT_PER_IP: PER_MINUTE,
-  EXCHANGE_CONCURRENCY: Type.Optional(
-    Type.String({ pattern: '^[0-9]{1,5}$', description: 'a whole number (0: no cap)' }),
-  ),
   TRUST_PROXY: Type.Optional(
     Type.String({
       pattern: '^(true|false|[0-9]{1,2}|[0-9a-fA-F.:/, ]+)$',
@@ -114,22 +65,12 @@ const ProcessEnvSchema = Type.Object({
     Type.Union([Type.Literal('true'), Type.Literal('false')], { description: 'true or false' }),
   ),
   STATIC_DIR: Type.Optional(Type.String({ minLength: 1 })),
-  MP_VERIFY_DIR: Type.Optional(Type.String({ minLength: 1 })),
   HOST: Type.Optional(Type.String({ minLength: 1 })),
   PORT: Type.Optional(
     Type.String({ pattern: '^[0-9]{1,5}$', description: 'a TCP port, 0 to 65535' }),
   ),
   LOG_FORMAT: Type.Optional(
     Type.Union([Type.Literal('pretty'), Type.Literal('json')], { description: 'pretty or json' }),
-  ),
-  METRICS_PORT: Type.Optional(
-    Type.String({ pattern: '^[0-9]{1,5}$', description: 'a TCP port, 0 to 65535' }),
-  ),
-  METRICS_HOST: Type.Optional(
-    Type.String({
-      pattern: '^[A-Za-z0-9.:_-]{1,253}$',
-      description: 'an address to listen on, like 127.0.0.1 or 0.0.0.0',
-    }),
   ),
   LOG_LEVEL: Type.Optional(
     Type.Union(
@@ -142,7 +83,7 @@ const ProcessEnvSchema = Type.Object({
 /** Every key the BFF reads; anything else in the environment is ignored. */
 export const ENV_KEYS = [
   'NODE_ENV',
-  ...Object.keys(PLUGIN_KEYS),
+  ...PLUGIN_ENV_KEYS,
   ...Object.keys(ProcessEnvSchema.properties),
 ] as const
 
@@ -156,7 +97,7 @@ const SIMULATOR_URL = 'http://127.0.0.1:3100'
  * AppSecret beside the repository's public cookie secret would let anyone forge a login, and beside
  * the simulator's http base it would travel in clear text).
  */
-export const DEV_DEFAULTS: Partial<Record<PluginKey, string>> = {
+export const DEV_DEFAULTS: Partial<Record<(typeof PLUGIN_ENV_KEYS)[number], string>> = {
   WECHAT_APPID: 'wx5f3c1a9e2b7d4f60',
   WECHAT_SECRET: 'mock-secret-for-local-development-only',
   PUBLIC_URL: 'http://127.0.0.1:5173',
@@ -178,23 +119,6 @@ function parseTrustProxy(value: string | undefined): boolean | number | string {
   return /^[0-9]+$/.test(value) ? Number(value) : value
 }
 
-/** `sqlite:./data/x.sqlite` → `sqlite:/abs/data/x.sqlite`, relative paths against `cwd`. */
-function resolveDatabaseUrl(url: string, cwd: string): string {
-  if (!url.startsWith('sqlite:')) return url
-  const path = url.slice('sqlite:'.length)
-  if (path === ':memory:') return url
-  return `sqlite:${isAbsolute(path) ? path : resolve(cwd, path)}`
-}
-
-/** The plugin's problem messages in the environment's words (`appId` → `WECHAT_APPID`). */
-function inEnvTerms(problem: string): string {
-  let out = problem
-  for (const [env, option] of Object.entries(PLUGIN_KEYS)) {
-    out = out.replace(new RegExp(`\\b${option}\\b`, 'g'), env)
-  }
-  return out
-}
-
 function processProblems(raw: Record<string, string>): string[] {
   const problems: string[] = []
   const properties = ProcessEnvSchema.properties as Record<
@@ -207,14 +131,8 @@ function processProblems(raw: Record<string, string>): string[] {
       problems.push(`${key} must be ${schema.description ?? 'valid'}`)
     }
   }
-  for (const key of ['PORT', 'METRICS_PORT'] as const) {
-    const value = raw[key]
-    if (value !== undefined && /^[0-9]+$/.test(value) && Number(value) > 65535) {
-      problems.push(`${key} must be ${properties[key]?.description}`)
-    }
-  }
-  if (raw.METRICS_HOST !== undefined && raw.METRICS_PORT === undefined) {
-    problems.push('METRICS_HOST needs METRICS_PORT (metrics are off without a port)')
+  if (raw.PORT !== undefined && /^[0-9]+$/.test(raw.PORT) && Number(raw.PORT) > 65535) {
+    problems.push(`PORT must be ${properties.PORT?.description}`)
   }
   return problems
 }
@@ -238,45 +156,24 @@ export function loadConfig(
   const credentialsGiven = raw.WECHAT_APPID !== undefined || raw.WECHAT_SECRET !== undefined
   const developmentDefaults = !production && !credentialsGiven
   if (developmentDefaults) {
-    for (const [key, value] of Object.entries(DEV_DEFAULTS)) raw[key] ??= value
+    for (const [key, value] of Object.entries(DEV_DEFAULTS)) if (value) raw[key] ??= value
   }
   // The plugin's default file, but relative to `cwd`, where the process runs.
   raw.DATABASE_URL ??= 'sqlite:./data/wxauth.sqlite'
 
   const problems = processProblems(raw)
-  const options: Record<string, unknown> = { subscription: true, jssdk: true, healthRoutes: true }
-  for (const [env, option] of Object.entries(PLUGIN_KEYS)) {
-    const value = raw[env]
-    if (value === undefined) continue
-    if (NUMBER_KEYS.has(env)) {
-      // A malformed value is reported once, by the process schema above.
-      if (/^[0-9]{1,6}$/.test(value)) options[option] = Number(value)
-    } else if (env === 'DATABASE_URL') {
-      options[option] = resolveDatabaseUrl(value, cwd)
-    } else {
-      options[option] = value
-    }
-  }
-  // Metrics on a listener of their own, only when asked for (never on PORT), and only well-formed
-  // (a bad METRICS_* was reported above in the environment's words).
-  if (raw.METRICS_PORT !== undefined && !problems.some((p) => p.startsWith('METRICS_'))) {
-    options.metrics = {
-      port: Number(raw.METRICS_PORT),
-      ...(raw.METRICS_HOST === undefined ? {} : { host: raw.METRICS_HOST }),
-    }
-  }
-  try {
-    resolveOptions(options as unknown as WechatAuthOptions)
-  } catch (error) {
-    if (!(error instanceof WechatAuthOptionsError)) throw error
-    for (const problem of error.problems.map(inEnvTerms)) {
-      // Say why it is required even outside production: the development default is public.
-      problems.push(
-        credentialsGiven && !production && problem.startsWith('COOKIE_SECRET is required')
-          ? 'COOKIE_SECRET is required once WECHAT_APPID or WECHAT_SECRET is set (at least 32 random characters; the development default is public, so anyone could forge a login)'
-          : problem,
-      )
-    }
+  const login = optionsFromEnv(raw, {
+    cwd,
+    // What the demo uses beyond the login: the follow card, the share card, a load balancer's probes.
+    base: { subscription: true, jssdk: true, healthRoutes: true },
+  })
+  for (const problem of login.problems) {
+    // Say why it is required even outside production: the development default is public.
+    problems.push(
+      credentialsGiven && !production && problem.startsWith('COOKIE_SECRET is required')
+        ? 'COOKIE_SECRET is required once WECHAT_APPID or WECHAT_SECRET is set (at least 32 random characters; the development default is public, so anyone could forge a login)'
+        : problem,
+    )
   }
   if (!developmentDefaults && raw.COOKIE_SECRET === DEV_DEFAULTS.COOKIE_SECRET) {
     problems.push(
@@ -285,7 +182,7 @@ export function loadConfig(
         : 'COOKIE_SECRET must not be the development default beside real WeChat credentials',
     )
   }
-  if (problems.length > 0) throw new ConfigError(problems)
+  if (problems.length > 0) throw new ConfigError(problems.sort())
 
   const staticDir = raw.STATIC_DIR
     ? resolve(cwd, raw.STATIC_DIR)
@@ -295,9 +192,8 @@ export function loadConfig(
   return {
     production,
     developmentDefaults,
-    wechatAuth: options as unknown as WechatAuthOptions,
+    wechatAuth: login.options,
     staticDir,
-    mpVerifyDir: raw.MP_VERIFY_DIR ? resolve(cwd, raw.MP_VERIFY_DIR) : null,
     // The API's full shape is no secret, but in production it is shown only when asked for.
     openApiDocs: raw.OPENAPI_DOCS === undefined ? !production : raw.OPENAPI_DOCS === 'true',
     trustProxy: parseTrustProxy(raw.TRUST_PROXY),

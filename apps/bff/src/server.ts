@@ -7,8 +7,7 @@ import { createRequire } from 'node:module'
 import pino from 'pino'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
-import { installShutdown } from './shutdown.js'
-import { loggerOptions } from '@wxauth/fastify'
+import { installShutdown, loggerOptions } from '@wxauth/fastify'
 
 /** pino-pretty is a devDependency: present on a developer's machine, absent from a production install. */
 function hasPinoPretty(): boolean {

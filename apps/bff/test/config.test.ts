@@ -172,11 +172,11 @@ describe('loadConfig', () => {
       sessionTtlMs: 12 * 3600_000,
       profileTtlMs: 3600_000,
       databaseUrl: 'sqlite:/var/lib/wxauth/db.sqlite',
+      mpVerifyDir: '/etc/wxauth/mp',
     })
     expect(config).toMatchObject({
       production: true,
       staticDir: '/srv/app/public',
-      mpVerifyDir: '/etc/wxauth/mp',
       host: '0.0.0.0',
       port: 8080,
       logLevel: 'warn',

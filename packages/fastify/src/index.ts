@@ -23,6 +23,8 @@ export type {
   WechatLang,
 } from './options.js'
 export { WechatAuthOptionsError, parseDuration, resolveOptions } from './options.js'
+export { ENV_KEYS, ENV_OPTIONS, optionsFromEnv } from './env.js'
+export { SHUTDOWN_GRACE_MS, closeGracefully, drainOnShutdown, installShutdown } from './shutdown.js'
 export type { WechatAuth } from './decorator.js'
 export type { WechatAuthMetrics } from './metrics/index.js'
 export { REQUEST_ID_HEADER, SAFE_REQUEST_ID, requestIdOptions } from './http/request-id.js'
@@ -38,6 +40,7 @@ export {
 } from './errors/error-handler.js'
 export { SESSION_COOKIE, STATE_COOKIE } from './http/cookies.js'
 export { wechatAuthOpenApi } from './openapi.js'
+export { cspDirectives, inlineHashes, wechatH5SecurityHeaders } from './security-headers.js'
 export { ROUTE_ERRORS, errorResponses, success } from './routes/error-responses.js'
 export { OneLinePerRequest, createLogger, loggerOptions, safeUrl } from './logging.js'
 export type { LogLevel } from './logging.js'

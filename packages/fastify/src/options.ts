@@ -83,6 +83,8 @@ export interface WechatAuthOptions {
   jssdk?: boolean
   /** Adds `GET /healthz` (liveness) and `GET /readyz` (the stores answer) at the root. Default off. */
   healthRoutes?: boolean
+  /** A folder of WeChat's `MP_verify_*.txt` domain-check files, served at the root. Default none. */
+  mpVerifyDir?: string
   /**
    * The app's own migrations (Kysely's `{ up, down }`), run in name order after the plugin's, with
    * their own bookkeeping table, so a business table can reference `users.id`.
@@ -196,6 +198,7 @@ const OptionsSchema = Type.Object({
   ),
   jssdk: Type.Optional(Type.Boolean({ description: 'true or false' })),
   healthRoutes: Type.Optional(Type.Boolean({ description: 'true or false' })),
+  mpVerifyDir: Type.Optional(Type.String({ minLength: 1, description: 'a folder' })),
   redisKeyPrefix: Type.Optional(
     Type.String({ pattern: '^[A-Za-z0-9:_-]{1,64}$', description: 'letters, digits, : _ -' }),
   ),
@@ -254,6 +257,8 @@ export interface Settings {
   subscription: { ttlMs: number; accountQrUrl: string | null } | null
   jssdk: boolean
   healthRoutes: boolean
+  /** Absolute, or null. */
+  mpVerifyDir: string | null
   migrations: Record<string, Migration>
   redisKeyPrefix: string
   errorHandler: boolean
@@ -403,6 +408,8 @@ export function resolveOptions(options: WechatAuthOptions): Settings {
       : null,
     jssdk: checked.jssdk ?? false,
     healthRoutes: checked.healthRoutes ?? false,
+    mpVerifyDir:
+      checked.mpVerifyDir === undefined ? null : resolve(process.cwd(), checked.mpVerifyDir),
     migrations: (raw.migrations as Record<string, Migration> | undefined) ?? {},
     redisKeyPrefix: checked.redisKeyPrefix ?? 'wxauth:',
     errorHandler: checked.errorHandler ?? true,

@@ -19,6 +19,7 @@ import { createTokenVault } from './login/token-vault.js'
 import { resolveOptions, type WechatAuthOptions } from './options.js'
 import authRoutes from './routes/auth.js'
 import healthRoutes from './routes/health.js'
+import mpVerifyRoutes from './routes/mp-verify.js'
 import jssdkRoutes from './routes/jssdk.js'
 import meRoutes from './routes/me.js'
 import subscriptionRoutes from './routes/subscription.js'
@@ -78,6 +79,9 @@ async function wechatAuth(app: FastifyInstance, options: WechatAuthOptions): Pro
     if (settings.errorHandler) installErrorHandlers(app)
 
     if (settings.healthRoutes) await app.register(healthRoutes, { ctx })
+    if (settings.mpVerifyDir !== null) {
+      await app.register(mpVerifyRoutes, { dir: settings.mpVerifyDir })
+    }
     await app.register(
       async (api) => {
         // Counters for http/rate-limits.ts (no route-level limit); shared through Redis in

@@ -40,28 +40,11 @@ export interface ActivityRecord {
   endsAt: number
 }
 
-export interface ParticipantRecord {
-  nickname: string
-  headimgurl: string
-}
-
-export interface ActivitiesStore {
-  /** The activity on show (the newest one). */
-  current(): Promise<ActivityRecord | null>
-  participantCount(activityId: number): Promise<number>
-  /** Latest joiners first: public fields only. */
-  latestParticipants(activityId: number, limit: number): Promise<ParticipantRecord[]>
-  hasJoined(activityId: number, userId: number): Promise<boolean>
-  /** Idempotent; `created` is false when the user had already joined. */
-  join(activityId: number, userId: number, now: number): Promise<{ created: boolean }>
-}
-
 /** Create the activities store over the plugin's database. */
-export function createActivitiesStore(
-  db: Kysely<WechatAuthTables & ActivityTables>,
-): ActivitiesStore {
+export function createActivitiesStore(db: Kysely<WechatAuthTables & ActivityTables>) {
   return {
-    async current() {
+    /** The activity on show (the newest one). */
+    async current(): Promise<ActivityRecord | null> {
       const row = await db
         .selectFrom('activities')
         .selectAll()
@@ -79,7 +62,7 @@ export function createActivitiesStore(
       }
     },
 
-    async participantCount(activityId) {
+    async participantCount(activityId: number) {
       const row = await db
         .selectFrom('activity_participants')
         .select((eb) => eb.fn.countAll().as('n'))
@@ -88,7 +71,8 @@ export function createActivitiesStore(
       return Number(row?.n ?? 0)
     },
 
-    async latestParticipants(activityId, limit) {
+    /** Latest joiners first: public fields only. */
+    async latestParticipants(activityId: number, limit: number) {
       return db
         .selectFrom('activity_participants as p')
         .innerJoin('users as u', 'u.id', 'p.user_id')
@@ -100,7 +84,7 @@ export function createActivitiesStore(
         .execute()
     },
 
-    async hasJoined(activityId, userId) {
+    async hasJoined(activityId: number, userId: number) {
       const row = await db
         .selectFrom('activity_participants')
         .select('user_id')
@@ -110,7 +94,8 @@ export function createActivitiesStore(
       return row !== undefined
     },
 
-    async join(activityId, userId, now) {
+    /** Idempotent; `created` is false when the user had already joined. */
+    async join(activityId: number, userId: number, now: number) {
       const result = await db
         .insertInto('activity_participants')
         .values({ activity_id: activityId, user_id: userId, joined_at: now })
@@ -120,3 +105,6 @@ export function createActivitiesStore(
     },
   }
 }
+
+/** The activities store. */
+export type ActivitiesStore = ReturnType<typeof createActivitiesStore>

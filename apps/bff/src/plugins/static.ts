@@ -1,10 +1,8 @@
 /**
  * Production serving of the built SPA from STATIC_DIR:
  * - hashed assets (`/assets/*`) with a year-long immutable cache, everything else `no-cache`;
- * - history-mode fallback: an unknown extension-less GET path gets index.html;
- * - WeChat's `MP_verify_*.txt` domain-check files from MP_VERIFY_DIR, as real files (never the SPA),
- *   since WeChat fetches them to authorise the web-auth domain.
- * @see https://developers.weixin.qq.com/doc/service/guide/h5/auth.html (网页授权域名)
+ * - history-mode fallback: an unknown extension-less GET path gets index.html (WeChat's
+ *   `MP_verify_*.txt` files are the plugin's, `mpVerifyDir`).
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -15,7 +13,6 @@ import type { Config } from '../config.js'
 
 /** Prefixes the SPA fallback never answers: they belong to the API. */
 const API_PREFIXES = ['/api', '/docs', '/healthz', '/readyz']
-const MP_VERIFY = /^MP_verify_[A-Za-z0-9]{1,64}\.txt$/
 const IMMUTABLE = 'public, max-age=31536000, immutable'
 
 export interface StaticPluginOptions {
@@ -24,23 +21,7 @@ export interface StaticPluginOptions {
 
 export default fp<StaticPluginOptions>(
   async (app, { config }) => {
-    const { mpVerifyDir, staticDir } = config
-
-    if (mpVerifyDir !== null) {
-      app.get(
-        '/:file(^MP_verify_[A-Za-z0-9]{1,64}\\.txt$)',
-        { schema: { hide: true } },
-        async (request, reply) => {
-          const { file } = request.params as { file: string }
-          const path = join(mpVerifyDir, file)
-          if (!MP_VERIFY.test(file) || !existsSync(path)) return reply.callNotFound()
-          return reply
-            .type('text/plain; charset=utf-8')
-            .header('cache-control', 'no-cache')
-            .send(readFileSync(path))
-        },
-      )
-    }
+    const { staticDir } = config
 
     if (staticDir === null || !existsSync(join(staticDir, 'index.html'))) {
       if (staticDir !== null)

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { inlineHashes } from '../../src/plugins/security-headers.js'
+import { inlineHashes } from '@wxauth/fastify'
 import { build, type TestContext } from '../helper.js'
 
 /** The first frame's inline style, as the built index.html carries one. */

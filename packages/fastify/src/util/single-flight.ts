@@ -6,10 +6,6 @@
 export interface SingleFlight<T> {
   /** The promise in flight for `key`, or `start()`'s, shared by every caller until it settles. */
   run(key: string, start: () => Promise<T>): Promise<T>
-  /** Is a call for `key` in flight? */
-  has(key: string): boolean
-  /** How many keys are in flight (bounded by the callers' own limits). */
-  readonly size: number
 }
 
 /** Create a single-flight group. */
@@ -23,10 +19,6 @@ export function singleFlight<T>(): SingleFlight<T> {
       const promise = start().finally(() => inFlight.delete(key))
       inFlight.set(key, promise)
       return promise
-    },
-    has: (key) => inFlight.has(key),
-    get size() {
-      return inFlight.size
     },
   }
 }

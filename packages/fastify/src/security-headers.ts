@@ -1,8 +1,10 @@
 /**
- * Security headers on every response (issue #12.9), with @fastify/helmet: a Content-Security-Policy
- * the built SPA passes, no framing, no Referer, and HSTS once the site is https.
+ * Security headers for an app that serves a WeChat H5 page and the login (`wechatH5SecurityHeaders`),
+ * with @fastify/helmet: a Content-Security-Policy such a page passes, no framing, no Referer, and
+ * HSTS once the site is https. Register it before the routes, with the login's options and the
+ * folder of the built page.
  *
- * The policy allows what the SPA really loads (apps/web; the e2e suite fails on any violation):
+ * The policy allows what a WeChat H5 page really loads (the demo's e2e suite fails on any violation):
  * - scripts: its own hashed bundles and WeChat's JS-SDK, `https://res.wx.qq.com/open/js/jweixin-1.6.0.js`
  *   (apps/web/src/wechat/jssdk.ts); no inline script anywhere (Vite emits none);
  * - styles: its own CSS files (WeUI included), and the inline `<style>` of index.html (the first
@@ -22,7 +24,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import helmet from '@fastify/helmet'
 import fp from 'fastify-plugin'
-import type { WechatAuthOptions } from '@wxauth/fastify'
+import type { WechatAuthOptions } from './options.js'
 
 /** Where WeChat's JS-SDK is served from. */
 export const JSSDK_ORIGIN = 'https://res.wx.qq.com'
@@ -86,7 +88,8 @@ export function cspDirectives(
   }
 }
 
-export default fp<{ options: WechatAuthOptions; staticDir: string | null }>(
+/** The headers plugin: `app.register(wechatH5SecurityHeaders, { options, staticDir })`. */
+export const wechatH5SecurityHeaders = fp<{ options: WechatAuthOptions; staticDir: string | null }>(
   async (app, { options, staticDir }) => {
     const https = options.publicUrl.startsWith('https:')
     await app.register(helmet, {
@@ -101,5 +104,5 @@ export default fp<{ options: WechatAuthOptions; staticDir: string | null }>(
       referrerPolicy: { policy: 'no-referrer' },
     })
   },
-  { name: 'wxauth-demo-security-headers' },
+  { name: '@wxauth/fastify/security-headers' },
 )

@@ -1,5 +1,5 @@
 /**
- * Graceful shutdown under traffic (issue #12.2). On SIGTERM or SIGINT:
+ * Graceful shutdown under traffic, for the process that serves the login. On SIGTERM or SIGINT:
  * 1. draining starts: `/readyz` answers 503 (a load balancer stops sending new requests), and every
  *    response from now on, including those of requests already in flight, says `Connection: close`,
  *    so a busy keep-alive connection ends after its answer instead of holding the server open;
@@ -13,6 +13,14 @@
  * Only SIGTERM and SIGINT stop the server: SIGHUP (a closed terminal, a process manager's "reload")
  * and SIGUSR2 (nodemon's restart signal) are logged and ignored. An uncaught error still closes the
  * app and exits 1.
+ *
+ * ```ts
+ * const app = Fastify({ forceCloseConnections: 'idle' })
+ * await app.register(drainOnShutdown)   // before the routes
+ * await app.register(wechatAuth, options)
+ * await app.listen({ port })
+ * installShutdown(app)
+ * ```
  */
 import type { ServerResponse } from 'node:http'
 import closeWithGrace from 'close-with-grace'
@@ -88,7 +96,7 @@ export const drainOnShutdown = fp(
       },
     })
   },
-  { name: 'wxauth-demo-drain' },
+  { name: '@wxauth/fastify/drain' },
 )
 
 /**
