@@ -32,11 +32,11 @@ try {
   )
   const { rps, cpuPerRequest, failures } = await alternate(
     {
-      limit: target(limit.url),
+      limit: target(limit.url, undefined, limit),
       wxauth: target(wxauth.url, wxauth.cookie, wxauth),
       'wxauth+metrics': target(metered.url, metered.cookie, metered),
-      'fastify-session': target(session.url, session.cookie),
-      'secure-session': target(secure.url, secure.cookie),
+      'fastify-session': target(session.url, session.cookie, session),
+      'secure-session': target(secure.url, secure.cookie, secure),
     },
     { seconds, connections, passes },
   )
@@ -47,6 +47,14 @@ try {
   }
   report.failed(failures)
   report.ratio('wxauth / the limit', rps.wxauth! / rps.limit!, 0.8, 'higher')
+  // The same comparison in the server's own CPU time per request (the limit's over wxauth's), which
+  // the load generator sharing the machine disturbs less than req/s.
+  report.ratio(
+    'wxauth / the limit, by server CPU per request',
+    cpuPerRequest.limit! / cpuPerRequest.wxauth!,
+    0.8,
+    'higher',
+  )
   report.ratio('wxauth / @fastify/session', rps.wxauth! / rps['fastify-session']!, 1, 'higher')
   report.ratio(
     'wxauth / @fastify/secure-session',
