@@ -11,6 +11,7 @@ import { installErrorHandlers } from './errors/error-handler.js'
 import { createAuthHooks, type SessionView } from './http/auth-hooks.js'
 import { createCookieJar } from './http/cookies.js'
 import { installRequestIds } from './http/request-id.js'
+import { declareRequestState } from './http/request-state.js'
 import { InProcessRateLimitStore } from './http/rate-limit-store.js'
 import { RATE_LIMIT_KEYS_KEPT, createRateLimits, type RateLimits } from './http/rate-limits.js'
 import { createLogin } from './login/index.js'
@@ -63,6 +64,7 @@ async function wechatAuth(app: FastifyInstance, options: WechatAuthOptions): Pro
     })
     const ctx: PluginContext = { settings, wechat, stores, login, jar, hooks, metrics, limits }
 
+    declareRequestState(app)
     app.decorateRequest('wechatSession', null)
     app.decorateRequest('wechatUser', null)
     const decorator: WechatAuth = {

@@ -9,8 +9,13 @@
  * stored profile and no snapshot guest. Resolution runs once per request, however many hooks ask.
  * In embedded mode a verified cookie's view comes from the one session cache
  * (stores/memory/session-cache.ts).
+ *
+ * The hooks are callback-style, and a cached session with no code resolves without a promise: on
+ * `GET /api/me`, the hot path, the promises and microtask hops of async hooks were a measurable
+ * share of the request (bench/me.bench.ts). Anything that has to wait (a store read, an exchange)
+ * is async as usual.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify'
 import {
   CODE_HEADER,
   CODE_PATTERN,
@@ -27,8 +32,9 @@ import { stateIsFresh } from '../login/state-cookie.js'
 import { stateMismatch, statesMatch } from '../login/state.js'
 import { toSessionInfo, toWechatUser } from '../routes/dto.js'
 import type { SessionCache } from '../stores/memory/session-cache.js'
-import { sessionKey } from '../util/ids.js'
+import { sessionKey, type SessionKey } from '../util/ids.js'
 import type { CookieJar } from './cookies.js'
+import { requestState } from './request-state.js'
 import type { WechatSession } from './request-types.js'
 
 /** A code and state to log in with: from the headers, or from `POST {prefix}/auth/session`'s body. */
@@ -37,8 +43,11 @@ export interface Credentials {
   state?: string | undefined
 }
 
-/** A preHandler hook. */
-export type AuthHook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>
+/** A preHandler hook (callback-style: `addHook('preHandler', hook)` or `{ preHandler: hook }`). */
+export type AuthHook = preHandlerHookHandler
+
+/** A value now, or once a store answers. */
+type Now<T> = T | Promise<T>
 
 /** A session as the routes see it, built once per session (and cached with it in embedded mode). */
 export interface SessionView {
@@ -46,6 +55,11 @@ export interface SessionView {
   session: Readonly<WechatSession>
   user: Readonly<WechatUser> | null
   info: Readonly<SessionInfo>
+  /**
+   * `GET {prefix}/me`'s body, `{ user, session }`, serialized once per view: a cached view answers
+   * its many `/api/me` calls with the same bytes, and goes with its cache entry.
+   */
+  meJson: string
 }
 
 export interface AuthHooks {
@@ -56,11 +70,7 @@ export interface AuthHooks {
   /** The signed-in state of a request after one of the hooks ran (throws if none ran). */
   viewOf(request: FastifyRequest): SessionView
   /** Resolve a request's session with explicit credentials (the header path and the body path). */
-  resolve(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    credentials: Credentials,
-  ): Promise<SessionView>
+  resolve(request: FastifyRequest, reply: FastifyReply, credentials: Credentials): Now<SessionView>
 }
 
 function header(request: FastifyRequest, name: string): string | undefined {
@@ -71,6 +81,10 @@ function header(request: FastifyRequest, name: string): string | undefined {
 /** The routes' view of a session: frozen, as it may be shared by many requests. */
 function viewOf(auth: AuthContext): SessionView {
   const { session, user } = auth
+  const me = {
+    user: user === null || session.snapshot ? null : Object.freeze(toWechatUser(user)),
+    session: Object.freeze(toSessionInfo(session)),
+  }
   return {
     auth,
     session: Object.freeze({
@@ -81,8 +95,9 @@ function viewOf(auth: AuthContext): SessionView {
       snapshot: session.snapshot,
       expiresAt: new Date(session.expiresAt),
     }),
-    user: user === null || session.snapshot ? null : Object.freeze(toWechatUser(user)),
-    info: Object.freeze(toSessionInfo(session)),
+    user: me.user,
+    info: me.session,
+    meJson: JSON.stringify(me),
   }
 }
 
@@ -109,23 +124,27 @@ export function createAuthHooks({
   exchangeLimit,
   metrics,
 }: AuthHooksDeps): AuthHooks {
-  const views = new WeakMap<FastifyRequest, SessionView>()
+  const viewIn = (request: FastifyRequest) => requestState(request).view as SessionView | undefined
 
   function settle(request: FastifyRequest, view: SessionView): SessionView {
-    views.set(request, view)
+    requestState(request).view = view
     request.wechatSession = view.session
     request.wechatUser = view.user
     return view
   }
 
-  /** The live session the request's cookie names, or null. */
-  async function currentView(request: FastifyRequest): Promise<SessionView | null> {
+  /** The live session the request's cookie names, or null: at once from the cache, else loaded. */
+  function currentView(request: FastifyRequest): Now<SessionView | null> {
     const raw = jar.rawSession(request)
     if (raw === undefined) return null
     const hit = cache?.get(raw)
     if (hit !== undefined) return hit.value.auth.session.expiresAt > now() ? hit.value : null
     const key = jar.verifySession(raw)
     if (key === null) return null
+    return loadView(raw, key)
+  }
+
+  async function loadView(raw: string, key: SessionKey): Promise<SessionView | null> {
     const mark = cache?.mark() ?? 0
     const auth = await login.sessions.load(key)
     if (auth === null) return null
@@ -134,24 +153,43 @@ export function createAuthHooks({
     return view
   }
 
-  async function resolve(
+  /** No code: the cookie's session, or 401. */
+  function signedIn(
     request: FastifyRequest,
     reply: FastifyReply,
-    { code, state }: Credentials,
-  ): Promise<SessionView> {
-    const current = await currentView(request)
-
-    if (code === undefined) {
-      if (current === null) {
-        if (jar.hasSessionCookie(request)) jar.clearSession(reply)
-        throw new ApiError('AUTH_REQUIRED')
-      }
-      // A session from before the __Host- prefix: moved to the prefixed cookie, same id.
-      if (jar.sessionIsLegacy(request)) {
-        jar.setSession(reply, current.auth.sessionId, current.auth.session.expiresAt, now())
-      }
-      return settle(request, current)
+    current: SessionView | null,
+  ): SessionView {
+    if (current === null) {
+      if (jar.hasSessionCookie(request)) jar.clearSession(reply)
+      throw new ApiError('AUTH_REQUIRED')
     }
+    // A session from before the __Host- prefix: moved to the prefixed cookie, same id.
+    if (jar.sessionIsLegacy(request)) {
+      jar.setSession(reply, current.auth.sessionId, current.auth.session.expiresAt, now())
+    }
+    return settle(request, current)
+  }
+
+  function resolve(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    credentials: Credentials,
+  ): Now<SessionView> {
+    if (credentials.code !== undefined)
+      return logIn(request, reply, credentials.code, credentials.state)
+    const current = currentView(request)
+    return current instanceof Promise
+      ? current.then((view) => signedIn(request, reply, view))
+      : signedIn(request, reply, current)
+  }
+
+  /** A code (and its state): checked, then exchanged once, unless it made this very session. */
+  async function logIn(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    code: string,
+    state: string | undefined,
+  ): Promise<SessionView> {
     if (!CODE_PATTERN.test(code)) {
       throw new ApiError('VALIDATION_ERROR', 'The WeChat code is malformed')
     }
@@ -161,6 +199,7 @@ export function createAuthHooks({
     if (!STATE_PATTERN.test(state)) {
       throw new ApiError('VALIDATION_ERROR', 'The WeChat state is malformed')
     }
+    const current = await currentView(request)
     if (current !== null) {
       // A code that already produced this very session changes nothing: no state needed, no call.
       const known = await login.cachedOutcome(code)
@@ -203,30 +242,53 @@ export function createAuthHooks({
     return settle(request, viewOf(next))
   }
 
-  async function requireUser(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    if (views.has(request)) return
+  /** The request's session, resolved once however many hooks ask. */
+  function authenticate(request: FastifyRequest, reply: FastifyReply): Now<SessionView> {
+    const known = viewIn(request)
+    if (known !== undefined) return known
     // Whatever a protected route answers depends on who asks: never cached by a browser or a proxy.
     reply.header('cache-control', 'no-store')
-    await resolve(request, reply, {
+    return resolve(request, reply, {
       code: header(request, CODE_HEADER),
       state: header(request, STATE_HEADER),
     })
   }
 
-  async function requireWechatIdentity(request: FastifyRequest, reply: FastifyReply) {
-    await requireUser(request, reply)
-    if (request.wechatSession?.snapshot) throw new ApiError('SNAPSHOT_USER')
+  /** A hook: authenticate, then `check` the view (throwing an ApiError to refuse). */
+  function hook(check: (view: SessionView) => void): AuthHook {
+    return (request, reply, done) => {
+      let view: Now<SessionView>
+      try {
+        view = authenticate(request, reply)
+      } catch (error) {
+        return done(error as Error)
+      }
+      const finish = (settled: SessionView) => {
+        try {
+          check(settled)
+        } catch (error) {
+          return done(error as Error)
+        }
+        done()
+      }
+      if (view instanceof Promise) view.then(finish, done)
+      else finish(view)
+    }
+  }
+
+  const noSnapshot = (view: SessionView) => {
+    if (view.session.snapshot) throw new ApiError('SNAPSHOT_USER')
   }
 
   return {
-    requireUser,
-    requireWechatIdentity,
-    async requireProfile(request, reply) {
-      await requireWechatIdentity(request, reply)
-      if (request.wechatUser === null) throw new ApiError('SCOPE_UPGRADE_REQUIRED')
-    },
+    requireUser: hook(() => {}),
+    requireWechatIdentity: hook(noSnapshot),
+    requireProfile: hook((view) => {
+      noSnapshot(view)
+      if (view.user === null) throw new ApiError('SCOPE_UPGRADE_REQUIRED')
+    }),
     viewOf(request) {
-      const view = views.get(request)
+      const view = viewIn(request)
       if (view === undefined) throw new Error('no auth hook ran for this request')
       return view
     },

@@ -23,6 +23,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { nanoid } from 'nanoid'
 import type { Settings } from '../options.js'
 import { sessionKey, type SessionKey } from '../util/ids.js'
+import { requestState } from './request-state.js'
 import {
   STATE_COOKIE_PATTERN,
   STATE_TTL_SECONDS,
@@ -101,18 +102,14 @@ export function createCookieJar(settings: Settings): CookieJar {
     sameSite: 'lax',
     secure: settings.secureCookies,
   }
-  const parsed = new WeakMap<FastifyRequest, Record<string, string | undefined>>()
-  /** Browser ids minted for a request that came without one (set once, read by later hooks). */
-  const minted = new WeakMap<FastifyRequest, string>()
 
   function cookies(request: FastifyRequest): Record<string, string | undefined> {
-    let found = parsed.get(request)
-    if (found === undefined) {
+    const state = requestState(request)
+    if (state.cookies === undefined) {
       const header = request.headers.cookie
-      found = header ? parseCookie(header) : {}
-      parsed.set(request, found)
+      state.cookies = header ? parseCookie(header) : {}
     }
-    return found
+    return state.cookies
   }
 
   function unsign(raw: string | undefined, pattern: RegExp): string | null {
@@ -185,16 +182,13 @@ export function createCookieJar(settings: Settings): CookieJar {
     clearState: (reply) => clear(reply, names.state),
     readBrowserId,
     browserId(request) {
-      const known = readBrowserId(request) ?? minted.get(request)
-      if (known !== undefined) return known
-      const id = nanoid(22)
-      minted.set(request, id)
-      return id
+      // A browser id minted for a request that came without one: set once, read by later hooks.
+      const state = requestState(request)
+      return readBrowserId(request) ?? (state.mintedBrowserId ??= nanoid(22))
     },
     keepBrowserId(request, reply) {
       if (readBrowserId(request) !== null) return
-      const id = minted.get(request) ?? nanoid(22)
-      minted.set(request, id)
+      const id = (requestState(request).mintedBrowserId ??= nanoid(22))
       set(reply, names.browser, signer.sign(id), { maxAge: BROWSER_ID_TTL_SECONDS })
     },
   }

@@ -33,9 +33,11 @@ const meRoutes: FastifyPluginAsyncTypebox<{ ctx: PluginContext }> = async (app, 
         },
       },
     },
-    async (request) => {
-      const view = hooks.viewOf(request)
-      return { user: view.user, session: view.info }
+    // Already serialized, once per view (http/auth-hooks.ts): a JSON string with a JSON content
+    // type goes out as it is, which the typed reply cannot express.
+    // Sync, as its hook: no promise on the hot path (http/auth-hooks.ts).
+    (request, reply) => {
+      reply.type('application/json; charset=utf-8').send(hooks.viewOf(request).meJson as never)
     },
   )
 
