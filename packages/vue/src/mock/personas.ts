@@ -1,113 +1,29 @@
 /**
- * The mock's test users: the same ids, nicknames and traits as the WeChat simulator's personas
- * (`packages/mock-wechat/src/personas.ts`; the contract test checks they agree), as plain data so
- * the mock needs neither the simulator nor a network. Avatars are inline SVG `data:` URLs, drawn
+ * The mock's test users: the WeChat simulator's personas (`@wxauth/shared/personas`, one
+ * definition for both), under the mock's names, with what the mock derives from them as plain
+ * code so it needs neither the simulator nor a network. Avatars are inline SVG `data:` URLs, drawn
  * like the simulator's (a tile in the persona's colour with its initial).
  */
+import {
+  PERSONAS,
+  PERSONA_IDS,
+  isPersonaId,
+  type Persona,
+  type PersonaId,
+} from '@wxauth/shared/personas'
 
 /** The personas' ids, in picker order. */
-export const MOCK_PERSONA_IDS = [
-  'alice',
-  'emoji',
-  'noavatar',
-  'nounion',
-  'follower',
-  'snapshot',
-] as const
-export type MockPersonaId = (typeof MOCK_PERSONA_IDS)[number]
+export const MOCK_PERSONA_IDS = PERSONA_IDS
+export type MockPersonaId = PersonaId
 
 /** A simulated WeChat user. */
-export interface MockPersona {
-  readonly id: MockPersonaId
-  readonly nickname: string
-  /** One line for the consent page and the scenario panel. */
-  readonly description: string
-  /** `false`: `headimgurl` is `""`, as WeChat sends for users without an avatar. */
-  readonly hasAvatar: boolean
-  /** `false`: no unionid. */
-  readonly hasUnionid: boolean
-  /** Follows the Official Account (`GET /api/me/subscription` says so). */
-  readonly subscribed: boolean
-  /** Last follow time (s since epoch) and scene, as `cgi-bin/user/info` gives them. */
-  readonly subscribeTime?: number
-  readonly subscribeScene?: string
-  /** A snapshot-page (快照页) visitor: every login of this persona is a read-only guest. */
-  readonly snapshot: boolean
-  /** Avatar background. */
-  readonly color: string
-}
+export type MockPersona = Persona
 
 /** The personas, in picker order. */
-export const MOCK_PERSONAS: readonly MockPersona[] = [
-  {
-    id: 'alice',
-    nickname: '陈小雨 Alice',
-    description: '普通用户（有 UnionID）',
-    hasAvatar: true,
-    hasUnionid: true,
-    subscribed: false,
-    snapshot: false,
-    color: '#4f8cc9',
-  },
-  {
-    id: 'emoji',
-    nickname: '🌸樱花酱🍡 Sakura ✨',
-    description: '昵称含 emoji 和中文',
-    hasAvatar: true,
-    hasUnionid: true,
-    subscribed: false,
-    snapshot: false,
-    color: '#e86a92',
-  },
-  {
-    id: 'noavatar',
-    nickname: '李雷',
-    description: '没有头像（headimgurl 为空）',
-    hasAvatar: false,
-    hasUnionid: true,
-    subscribed: false,
-    snapshot: false,
-    color: '#9e9e9e',
-  },
-  {
-    id: 'nounion',
-    nickname: '韩梅梅',
-    description: '没有 UnionID',
-    hasAvatar: true,
-    hasUnionid: false,
-    subscribed: false,
-    snapshot: false,
-    color: '#8e6fc7',
-  },
-  {
-    id: 'follower',
-    nickname: '老张',
-    description: '已关注公众号',
-    hasAvatar: true,
-    hasUnionid: true,
-    subscribed: true,
-    subscribeTime: 1677650915,
-    subscribeScene: 'ADD_SCENE_SEARCH',
-    snapshot: false,
-    color: '#07c160',
-  },
-  {
-    id: 'snapshot',
-    // Snapshot pages hand out virtual data: "头像、昵称、openId、unionId 均为虚拟账号数据".
-    nickname: '微信用户',
-    description: '快照页访客（虚拟身份）',
-    hasAvatar: true,
-    hasUnionid: true,
-    subscribed: false,
-    snapshot: true,
-    color: '#c8c8c8',
-  },
-]
+export const MOCK_PERSONAS: readonly MockPersona[] = PERSONAS
 
 /** Is this one of {@link MOCK_PERSONA_IDS}? */
-export function isMockPersonaId(value: unknown): value is MockPersonaId {
-  return typeof value === 'string' && (MOCK_PERSONA_IDS as readonly string[]).includes(value)
-}
+export const isMockPersonaId: (value: unknown) => value is MockPersonaId = isPersonaId
 
 /** The persona with this id. */
 export function mockPersona(id: MockPersonaId): MockPersona {
