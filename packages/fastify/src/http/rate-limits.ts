@@ -20,6 +20,7 @@ import { RateLimitedError } from '../errors/rate-limited.js'
 import type { Settings } from '../options.js'
 import { sha256Hex } from '../util/ids.js'
 import type { CookieJar } from './cookies.js'
+import { requestState } from './request-state.js'
 
 const WINDOW_MS = 60_000
 
@@ -33,7 +34,8 @@ export interface RateLimits {
   exchange(request: FastifyRequest, state: string): Promise<void>
 }
 
-type Check = (request: FastifyRequest) => Promise<void>
+/** Count one request under `key` (made only when the limit is on); throws RATE_LIMITED past it. */
+type Check = (request: FastifyRequest, key: () => string) => Promise<void>
 
 /**
  * Build the limits on `scope`, the encapsulated instance @fastify/rate-limit was registered on.
@@ -48,44 +50,41 @@ export function createRateLimits(
   >,
   jar: CookieJar,
 ): RateLimits {
-  function limiter(max: number, key: (request: FastifyRequest) => string | null): Check {
+  function limiter(max: number): Check {
     if (max <= 0) return async () => {}
-    const keys = new WeakMap<FastifyRequest, string>()
+    // @fastify/rate-limit asks for the key with the request alone: the key to count is handed
+    // over in the request's state, set just before each check (the checks run one at a time).
     const check = scope.createRateLimit({
       max,
       timeWindow: WINDOW_MS,
-      keyGenerator: (request) => keys.get(request) ?? '',
+      keyGenerator: (request) => requestState(request).rateLimitKey ?? '',
     })
-    return async (request) => {
-      const k = key(request)
-      if (k === null) return
-      keys.set(request, k)
+    return async (request, key) => {
+      requestState(request).rateLimitKey = key()
       const result = await check(request)
       if (!result.isAllowed && result.isExceeded) throw new RateLimitedError(result.ttlInSeconds)
     }
   }
 
-  const authorizePerIp = limiter(settings.authRateLimitPerIp, (r) => `a:ip:${r.ip}`)
-  // Never keyed by IP: every first visit behind one NAT would share one small budget. A browser
-  // without the cookie counts under the id its answer will set; a client that drops its cookies
-  // gets a new one each time and meets only the per-IP ceiling.
-  const authorizePerBrowser = limiter(settings.authRateLimit, (r) => `a:b:${jar.browserId(r)}`)
-  const exchangePerIp = limiter(settings.exchangeRateLimitPerIp, (r) => `x:ip:${r.ip}`)
-  const states = new WeakMap<FastifyRequest, string>()
-  const exchangePerBrowser = limiter(settings.exchangeRateLimit, (r) => {
-    const id = jar.readBrowserId(r)
-    return id !== null ? `x:b:${id}` : `x:s:${sha256Hex(states.get(r) ?? '')}`
-  })
+  const authorizePerIp = limiter(settings.authRateLimitPerIp)
+  const authorizePerBrowser = limiter(settings.authRateLimit)
+  const exchangePerIp = limiter(settings.exchangeRateLimitPerIp)
+  const exchangePerBrowser = limiter(settings.exchangeRateLimit)
 
   return {
     async authorize(request) {
-      await authorizePerIp(request)
-      await authorizePerBrowser(request)
+      await authorizePerIp(request, () => `a:ip:${request.ip}`)
+      // Never keyed by IP: every first visit behind one NAT would share one small budget. A
+      // browser without the cookie counts under the id its answer will set; a client that drops
+      // its cookies gets a new one each time and meets only the per-IP ceiling.
+      await authorizePerBrowser(request, () => `a:b:${jar.browserId(request)}`)
     },
     async exchange(request, state) {
-      states.set(request, state)
-      await exchangePerBrowser(request)
-      await exchangePerIp(request)
+      await exchangePerBrowser(request, () => {
+        const id = jar.readBrowserId(request)
+        return id !== null ? `x:b:${id}` : `x:s:${sha256Hex(state)}`
+      })
+      await exchangePerIp(request, () => `x:ip:${request.ip}`)
     },
   }
 }

@@ -1,20 +1,25 @@
 /**
  * What the plugin remembers about one request from one hook to the next: its parsed cookies, the
- * browser id minted for it, the session it resolved to. One property, declared on every request up
- * front (`decorateRequest`, as Fastify asks of per-request data), so requests keep one shape;
- * WeakMaps keyed by the request cost the garbage collector work on every `GET /api/me`
- * (bench/me.bench.ts).
+ * browser id minted for it, the session it resolved to, the rate-limit key being counted. One
+ * property, declared on every request up front (`decorateRequest`, as Fastify asks of per-request
+ * data), so requests keep one shape; WeakMaps keyed by the request cost the garbage collector work
+ * on every `GET /api/me` (bench/me.bench.ts).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 
 const STATE = Symbol('wxauth.requestState')
 
-/** Each field is owned by the module that fills it (http/cookies.ts, http/auth-hooks.ts). */
+/**
+ * Each field is owned by the module that fills it (http/cookies.ts, http/auth-hooks.ts,
+ * http/rate-limits.ts).
+ */
 export interface RequestState {
   cookies?: Record<string, string | undefined>
   mintedBrowserId?: string
   /** The auth hooks' resolved session (their SessionView). */
   view?: unknown
+  /** The key the rate limit being checked counts this request under. */
+  rateLimitKey?: string
 }
 
 type WithState = FastifyRequest & { [STATE]?: RequestState | null }
