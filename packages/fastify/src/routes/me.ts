@@ -33,9 +33,9 @@ const meRoutes: FastifyPluginAsyncTypebox<{ ctx: PluginContext }> = async (app, 
         },
       },
     },
-    // Already serialized, once per view (http/auth-hooks.ts): a JSON string with a JSON content
-    // type goes out as it is, which the typed reply cannot express.
-    // Sync, as its hook: no promise on the hot path (http/auth-hooks.ts).
+    // The body was serialized once per view (http/auth-hooks.ts): a JSON string with a JSON
+    // content type goes out as it is, which the typed reply cannot express. Sync, as its hook:
+    // no promise on the hot path.
     (request, reply) => {
       reply.type('application/json; charset=utf-8').send(hooks.viewOf(request).meJson as never)
     },
