@@ -145,6 +145,18 @@ describe('transition', () => {
       }
     })
 
+    it('the unavailable screen stays on an automatic login, and goes on a tap', () => {
+      const tap = { type: 'login', scope: 'snsapi_base', manual: true, guard: allowed } as const
+      for (const reason of ['wechat', 'server', 'network', 'busy'] as const) {
+        const screen = noSession({ kind: 'unavailable', reason })
+        expect(transition(screen, auto(allowed))).toBe(screen)
+        expect(transition(screen, tap).status).toEqual({
+          kind: 'redirecting',
+          scope: 'snsapi_base',
+        })
+      }
+    })
+
     it('the authorize URL failing ends on the unavailable screen', () => {
       const redirecting = noSession({ kind: 'redirecting', scope: 'snsapi_base' })
       expect(transition(redirecting, { type: 'redirect-failed' }).status).toEqual({

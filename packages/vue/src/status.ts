@@ -192,6 +192,10 @@ export function transition(state: AuthState, event: AuthEvent): AuthState {
       if (status.kind === 'open-in-wechat') return state
       const by = blockedByOf(status)
       if (by !== undefined) return status.kind === by ? state : withStatus(state, { kind: by })
+      // The unavailable screen stays until its 重试: a parallel request that carried the same code
+      // may come back CODE_USED after WeChat failed the first (e2e/screens.test.ts), and whisking
+      // the user off to WeChat while it is down only makes a loop for the guard to stop.
+      if (status.kind === 'unavailable') return state
       if (!event.guard.allowed) {
         return withStatus(state, { kind: 'loop-stopped', reason: event.guard.reason })
       }

@@ -218,6 +218,16 @@ describe('the auth store', () => {
       expect(server.authorizeUrl).toHaveBeenCalledTimes(1)
     })
 
+    it('WeChat failed one request carrying the code, a parallel one came back CODE_USED: the unavailable screen stays', async () => {
+      const auth = pageLoad()
+      auth.handleFailure({ type: 'unavailable', reason: 'wechat' })
+      auth.handleFailure({ type: 'fresh-login' })
+      await flush()
+      expect(server.authorizeUrl).not.toHaveBeenCalled()
+      expect(win.assign).not.toHaveBeenCalled()
+      expect(auth.screen).toBe('unavailable')
+    })
+
     it('after a cancel, an automatic login shows the cancelled screen instead', async () => {
       const auth = pageLoad({ status: { kind: 'cancelled' } })
       server.me.mockImplementation(async () => {

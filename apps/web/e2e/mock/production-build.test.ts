@@ -2,7 +2,8 @@
  * The production build carries nothing of the mock: no mock code, no persona data, no service
  * worker. The build is the one the BFF serves (scripts/build-spa.mjs, mode `production`); every
  * file of it is searched for what only the mock has. The same search over the mock's own sources
- * finds every marker, so a marker that stopped meaning anything fails here too.
+ * (and the personas it shares with the simulator) finds every marker, so a marker that stopped
+ * meaning anything fails here too.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -68,6 +69,9 @@ describe('the production build', () => {
     for (const dir of ['packages/vue/src/mock', 'apps/web/mock']) {
       for (const marker of Object.keys(markersIn(join(REPO_ROOT, dir)))) found.add(marker)
     }
+    // The personas the mock shares with the simulator.
+    const shared = markersIn(join(REPO_ROOT, 'packages/shared/src'), ['personas.ts'])
+    for (const marker of Object.keys(shared)) found.add(marker)
     expect([...found].sort()).toEqual([...MARKERS].sort())
   })
 })
