@@ -15,7 +15,12 @@
  * share of the request (bench/me.bench.ts). Anything that has to wait (a store read, an exchange)
  * is async as usual.
  */
-import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify'
+import type {
+  FastifyReply,
+  FastifyRequest,
+  HookHandlerDoneFunction,
+  preHandlerHookHandler,
+} from 'fastify'
 import {
   CODE_HEADER,
   CODE_PATTERN,
@@ -113,6 +118,20 @@ export interface AuthHooksDeps {
    */
   exchangeLimit?: (request: FastifyRequest, state: string) => Promise<void>
   metrics: Metrics
+}
+
+/** Run a hook's `check` on the settled view, then hand Fastify the outcome. */
+function checked(
+  check: (view: SessionView) => void,
+  view: SessionView,
+  done: HookHandlerDoneFunction,
+): void {
+  try {
+    check(view)
+  } catch (error) {
+    return done(error as Error)
+  }
+  done()
 }
 
 /** Build the hooks over the login and the cookie jar. */
@@ -263,16 +282,10 @@ export function createAuthHooks({
       } catch (error) {
         return done(error as Error)
       }
-      const finish = (settled: SessionView) => {
-        try {
-          check(settled)
-        } catch (error) {
-          return done(error as Error)
-        }
-        done()
-      }
-      if (view instanceof Promise) view.then(finish, done)
-      else finish(view)
+      // No closure made per request on the settled path: checked() is module-level (a closure per
+      // call was ~40 % of this hook's time from source, where tsx defines a name on each one).
+      if (view instanceof Promise) view.then((settled) => checked(check, settled, done), done)
+      else checked(check, view, done)
     }
   }
 
