@@ -16,7 +16,6 @@
  * exchanged more than once (goal 0), sessions lost (goal 0), p50/p99 login latency, and the memory
  * growth of each instance; it exits 1 when a goal is missed.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 import { createRequire } from 'node:module'
@@ -24,6 +23,7 @@ import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { buildMockWechat, DEFAULT_APP } from '../packages/mock-wechat/src/index.js'
 import { parseAuthParams } from '../packages/shared/src/index.js'
+import { runLogged, type LoggedProcess } from './child-process.js'
 import {
   availableServices,
   freePort,
@@ -71,27 +71,11 @@ function log(message: string): void {
 // ---------------------------------------------------------------------------------------------
 // Processes
 
-interface Proc {
-  child: ChildProcess
-  output: () => string
-  exited: Promise<number | null>
-}
+type Proc = LoggedProcess
 
-function run(cmd: string, args: string[], env: Record<string, string>): Proc {
-  const child = spawn(cmd, args, {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let out = ''
-  // Only the tail is kept: an instance logs every request.
-  const keep = (d: Buffer) => {
-    out = (out + d.toString()).slice(-200_000)
-  }
-  child.stdout!.on('data', keep)
-  child.stderr!.on('data', keep)
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  return { child, output: () => out, exited }
-}
+/** Only the tail of an instance's output is kept: it logs every request. */
+const run = (cmd: string, args: string[], env: Record<string, string>): Proc =>
+  runLogged(cmd, args, env, { keepChars: 200_000 })
 
 async function until(check: () => boolean, what: string, ms = 30_000): Promise<void> {
   const deadline = Date.now() + ms

@@ -4,13 +4,13 @@
  * browser would, against the simulator. Logins and sessions work whichever instance answers, both
  * instances serve, and an instance that goes away is taken out of rotation.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildMockWechat, DEFAULT_APP } from '@wxauth/mock-wechat'
 import { parseAuthParams } from '@wxauth/shared'
+import { runLogged, type LoggedProcess } from '../../../../scripts/child-process.js'
 import { freePort } from '../../../../scripts/test-services.js'
 import { COOKIE_SECRET, leakLedger } from '../helper.js'
 import {
@@ -27,23 +27,8 @@ const lb = join(root, 'scripts/lb.mjs')
 
 const enabled = requireServices(['redis', 'postgres'])
 
-interface Proc {
-  child: ChildProcess
-  output: () => string
-  exited: Promise<number | null>
-}
-
-function run(cmd: string, args: string[], env: Record<string, string>): Proc {
-  const child = spawn(cmd, args, {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let out = ''
-  child.stdout!.on('data', (d) => (out += d))
-  child.stderr!.on('data', (d) => (out += d))
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  return { child, output: () => out, exited }
-}
+type Proc = LoggedProcess
+const run = runLogged
 
 /** Lines an instance logged for completed requests to `path`. */
 function served(proc: Proc, path: string): number {
