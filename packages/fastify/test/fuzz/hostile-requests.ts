@@ -57,7 +57,8 @@ export function sendRaw(
 const joined = (parts: string[], maxLength: number) =>
   fc.array(fc.constantFrom(...parts), { maxLength }).map((p) => p.join(''))
 
-const HOSTILE_BITS = [
+/** The characters and words parsers and redaction trip on (also logging.test.ts's URLs). */
+export const HOSTILE_BITS = [
   '?',
   '=',
   '&',
