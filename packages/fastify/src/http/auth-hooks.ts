@@ -143,8 +143,6 @@ export function createAuthHooks({
   exchangeLimit,
   metrics,
 }: AuthHooksDeps): AuthHooks {
-  const viewIn = (request: FastifyRequest) => requestState(request).view as SessionView | undefined
-
   function settle(request: FastifyRequest, view: SessionView): SessionView {
     requestState(request).view = view
     request.wechatSession = view.session
@@ -263,7 +261,7 @@ export function createAuthHooks({
 
   /** The request's session, resolved once however many hooks ask. */
   function authenticate(request: FastifyRequest, reply: FastifyReply): Now<SessionView> {
-    const known = viewIn(request)
+    const known = requestState(request).view
     if (known !== undefined) return known
     // Whatever a protected route answers depends on who asks: never cached by a browser or a proxy.
     reply.header('cache-control', 'no-store')
@@ -301,7 +299,7 @@ export function createAuthHooks({
       if (view.user === null) throw new ApiError('SCOPE_UPGRADE_REQUIRED')
     }),
     viewOf(request) {
-      const view = viewIn(request)
+      const view = requestState(request).view
       if (view === undefined) throw new Error('no auth hook ran for this request')
       return view
     },

@@ -6,6 +6,7 @@
  * on every `GET /api/me` (bench/me.bench.ts).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { SessionView } from './auth-hooks.js'
 
 const STATE = Symbol('wxauth.requestState')
 
@@ -16,8 +17,8 @@ const STATE = Symbol('wxauth.requestState')
 export interface RequestState {
   cookies?: Record<string, string | undefined>
   mintedBrowserId?: string
-  /** The auth hooks' resolved session (their SessionView). */
-  view?: unknown
+  /** The session the auth hooks resolved. */
+  view?: SessionView
   /** The key the rate limit being checked counts this request under. */
   rateLimitKey?: string
 }
