@@ -12,10 +12,11 @@ import { freePort } from './test-services.js'
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const running: ChildProcess[] = []
 
-function launch(env: Record<string, string>) {
+/** `scripts/dev.ts` itself, or (`viaPnpm`) the README's `pnpm dev`, pnpm's own signal handling included. */
+function launch(env: Record<string, string>, viaPnpm = false) {
   const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', '--conditions=source', 'scripts/dev.ts'],
+    viaPnpm ? 'pnpm' : process.execPath,
+    viaPnpm ? ['dev'] : ['--import', 'tsx', '--conditions=source', 'scripts/dev.ts'],
     {
       cwd: ROOT,
       env: { ...process.env, ...env, FORCE_COLOR: '0' },
@@ -92,6 +93,31 @@ describe('pnpm dev', () => {
     expect(Date.now() - stoppedAt).toBeLessThan(5_000)
     expect(dev.output().trimEnd().endsWith('wxauth stopped.')).toBe(true)
     expect(dev.output()).not.toMatch(/ERR_PNPM|ELIFECYCLE|\n\s+at /)
+  }, 120_000)
+
+  it('stops on Ctrl+C under `pnpm dev` with exit 0 and no pnpm error line', async () => {
+    const [web, bff, wechat, metrics] = await Promise.all([
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+    ])
+    const dev = launch(
+      {
+        WEB_PORT: String(web),
+        PORT: String(bff),
+        MOCK_WECHAT_PORT: String(wechat),
+        METRICS_PORT: String(metrics),
+      },
+      true,
+    )
+    await until(() => dev.output().includes('wxauth is running'), 90_000)
+    process.kill(-dev.child.pid!, 'SIGINT')
+    // Under `sh -c` (pnpm's default script shell) this was 130 and a red ELIFECYCLE line
+    // (pnpm-workspace.yaml, shellEmulator).
+    expect(await dev.exited).toBe(0)
+    expect(dev.output()).toContain('wxauth stopped.')
+    expect(dev.output()).not.toMatch(/ERR_PNPM|ELIFECYCLE|Command failed/)
   }, 120_000)
 
   it('names the variable to change when a port is busy, in one line, and starts nothing', async () => {
