@@ -25,7 +25,7 @@ import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import vue from '@vitejs/plugin-vue'
 import { build } from 'vite'
-import { MODULE_PRELOAD, VUE_FLAGS } from '../vite.config.ts'
+import { MINIFY, MODULE_PRELOAD, VUE_FLAGS } from '../vite.config.ts'
 import { WEB_ROOT, buildSpa } from './build-spa.mjs'
 
 const INITIAL_BUDGET = 52_000
@@ -101,7 +101,13 @@ createApp({ render: () => h(RouterView) }).use(createPinia()).use(router).mount(
     plugins: [vue()],
     define: VUE_FLAGS, // same Vue feature flags as the SPA's build
     logLevel: 'error',
-    build: { outDir, emptyOutDir: true, target: 'es2019', modulePreload: MODULE_PRELOAD },
+    build: {
+      outDir,
+      emptyOutDir: true,
+      target: 'es2019',
+      modulePreload: MODULE_PRELOAD,
+      minify: MINIFY,
+    },
   })
 }
 
