@@ -31,6 +31,22 @@ describe.skipIf(skipWithoutChrome())('screens in the WeChat browser', () => {
     expect(await suite.stack.count(AUTHORIZE)).toBe(2)
   })
 
+  it('offline: the network drops after the page loaded, and the shell shows its own retry screen', async () => {
+    phone = await suite.openPhone()
+    const { page } = phone
+    // Nothing reaches the server any more: the API calls and the screens' chunk both fail.
+    const offline = /\/api\/|\/assets\/AuthScreen-/
+    await page.route(offline, (route) => route.abort('internetdisconnected'))
+    await page.goto(`${suite.stack.origin}/`)
+    await page.waitForSelector('[data-test=screen-offline]')
+    await checkScreen(page, 'screen-offline')
+
+    // back online: 重试 carries on, and the login completes
+    await page.unroute(offline)
+    await page.tap('[data-test=retry]')
+    await page.waitForSelector('[data-test=activity]')
+  })
+
   it('a login that keeps failing stops after two automatic trips, with a button', async () => {
     phone = await suite.openPhone()
     const { page } = phone
