@@ -7,6 +7,7 @@ export * from './errors.js'
 export * from './scope.js'
 export * from './auth-params.js'
 export * from './profile.js'
+export * from './wechat-browser.js'
 export type {
   AuthorizeUrlQuery,
   AuthorizeUrlResponse,

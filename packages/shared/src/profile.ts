@@ -1,4 +1,4 @@
-/** Small pure helpers about WeChat profiles and clients. */
+/** Small pure helpers about WeChat profiles. */
 
 /**
  * Avatar sizes WeChat serves: the last path segment of `headimgurl` (0 means 640×640).
@@ -17,9 +17,4 @@ export function avatarUrl(headimgurl: string, size: AvatarSize): string {
   const match = /^(.*\/)(\d+)$/.exec(headimgurl)
   const resized = match ? `${match[1]}${size}` : headimgurl
   return resized.replace(/^http:\/\/([^/]*\.qlogo\.cn)\//i, 'https://$1/')
-}
-
-/** Is this the WeChat in-app browser (WeCom's included)? Its user agent carries `MicroMessenger`. */
-export function isWechatBrowser(userAgent: string | undefined | null): boolean {
-  return typeof userAgent === 'string' && /MicroMessenger/i.test(userAgent)
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { AVATAR_SIZES, avatarUrl, isWechatBrowser } from '../src/profile.js'
+import { AVATAR_SIZES, avatarUrl } from '../src/profile.js'
 
 const AVATAR =
   'https://thirdwx.qlogo.cn/mmopen/vi_32/Q0j4TwGTfTLkQ5ibiaD1ZicaiaB4ic7kLqDm0rVvTOQ3kfh2Dn4g/132'
@@ -24,21 +24,5 @@ describe('avatarUrl', () => {
 
   it('returns a URL without a size segment unchanged', () => {
     expect(avatarUrl('https://example.com/a.png', 64)).toBe('https://example.com/a.png')
-  })
-})
-
-describe('isWechatBrowser', () => {
-  it('recognises the WeChat in-app browser', () => {
-    const ua =
-      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.50(0x1800323c) NetType/WIFI Language/zh_CN'
-    expect(isWechatBrowser(ua)).toBe(true)
-  })
-
-  it('rejects ordinary browsers and missing user agents', () => {
-    expect(isWechatBrowser('Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0 Safari/537.36')).toBe(
-      false,
-    )
-    expect(isWechatBrowser('')).toBe(false)
-    expect(isWechatBrowser(undefined)).toBe(false)
   })
 })
