@@ -32,6 +32,23 @@ function launch(env: Record<string, string>, viaPnpm = false) {
   return { child, output: () => output, exited }
 }
 
+/** Four free ports for the stack, and the variables that move it there. */
+async function stackPorts() {
+  const [web, bff, wechat, metrics] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ])
+  const env = {
+    WEB_PORT: String(web),
+    PORT: String(bff),
+    MOCK_WECHAT_PORT: String(wechat),
+    METRICS_PORT: String(metrics),
+  }
+  return { env, web, wechat }
+}
+
 async function until(check: () => boolean, ms: number): Promise<void> {
   const deadline = Date.now() + ms
   while (!check()) {
@@ -52,18 +69,8 @@ afterAll(() => {
 
 describe('pnpm dev', () => {
   it('moves the whole stack with WEB_PORT, PORT and MOCK_WECHAT_PORT, and stops quietly on Ctrl+C', async () => {
-    const [web, bff, wechat, metrics] = await Promise.all([
-      freePort(),
-      freePort(),
-      freePort(),
-      freePort(),
-    ])
-    const dev = launch({
-      WEB_PORT: String(web),
-      PORT: String(bff),
-      MOCK_WECHAT_PORT: String(wechat),
-      METRICS_PORT: String(metrics),
-    })
+    const { env, web, wechat } = await stackPorts()
+    const dev = launch(env)
     await until(() => dev.output().includes('wxauth is running'), 90_000)
     expect(dev.output()).toContain(`http://127.0.0.1:${web}/`)
 
@@ -96,21 +103,7 @@ describe('pnpm dev', () => {
   }, 120_000)
 
   it('stops on Ctrl+C under `pnpm dev` with exit 0 and no pnpm error line', async () => {
-    const [web, bff, wechat, metrics] = await Promise.all([
-      freePort(),
-      freePort(),
-      freePort(),
-      freePort(),
-    ])
-    const dev = launch(
-      {
-        WEB_PORT: String(web),
-        PORT: String(bff),
-        MOCK_WECHAT_PORT: String(wechat),
-        METRICS_PORT: String(metrics),
-      },
-      true,
-    )
+    const dev = launch((await stackPorts()).env, true)
     await until(() => dev.output().includes('wxauth is running'), 90_000)
     process.kill(-dev.child.pid!, 'SIGINT')
     // Under `sh -c` (pnpm's default script shell) this was 130 and a red ELIFECYCLE line
