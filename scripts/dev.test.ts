@@ -1,10 +1,13 @@
 /**
  * `pnpm dev` (scripts/dev.ts): the whole stack moves with WEB_PORT, PORT and MOCK_WECHAT_PORT (the
  * proxy, PUBLIC_URL and the simulator's domains follow), the BFF's logs are readable lines, a busy
- * port is one line naming its variable, and Ctrl+C stops everything quietly.
+ * port is one line naming its variable, and Ctrl+C stops everything quietly (`pnpm dev:mock` too).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { freePort } from './test-services.js'
@@ -12,11 +15,14 @@ import { freePort } from './test-services.js'
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const running: ChildProcess[] = []
 
-/** `scripts/dev.ts` itself, or (`viaPnpm`) the README's `pnpm dev`, pnpm's own signal handling included. */
-function launch(env: Record<string, string>, viaPnpm = false) {
+/**
+ * `scripts/dev.ts` itself, or (`pnpmArgs`) a README command such as `pnpm dev`, pnpm's own signal
+ * handling included.
+ */
+function launch(env: Record<string, string>, pnpmArgs?: string[]) {
   const child = spawn(
-    viaPnpm ? 'pnpm' : process.execPath,
-    viaPnpm ? ['dev'] : ['--import', 'tsx', '--conditions=source', 'scripts/dev.ts'],
+    pnpmArgs ? 'pnpm' : process.execPath,
+    pnpmArgs ?? ['--import', 'tsx', '--conditions=source', 'scripts/dev.ts'],
     {
       cwd: ROOT,
       env: { ...process.env, ...env, FORCE_COLOR: '0' },
@@ -103,7 +109,7 @@ describe('pnpm dev', () => {
   }, 120_000)
 
   it('stops on Ctrl+C under `pnpm dev` with exit 0 and no pnpm error line', async () => {
-    const dev = launch((await stackPorts()).env, true)
+    const dev = launch((await stackPorts()).env, ['dev'])
     await until(() => dev.output().includes('wxauth is running'), 90_000)
     process.kill(-dev.child.pid!, 'SIGINT')
     // Under `sh -c` (pnpm's default script shell) this was 130 and a red ELIFECYCLE line
@@ -111,6 +117,24 @@ describe('pnpm dev', () => {
     expect(await dev.exited).toBe(0)
     expect(dev.output()).toContain('wxauth stopped.')
     expect(dev.output()).not.toMatch(/ERR_PNPM|ELIFECYCLE|Command failed/)
+  }, 120_000)
+
+  it('pnpm dev:mock: Ctrl+C while Vite is still bundling the dependencies exits 0, quietly', async () => {
+    // --force: the optimizer bundles again at every start, so the signal lands while esbuild
+    // (a child in the same group, stopped by the same Ctrl+C) is busy (apps/web/scripts/quiet-stop.mjs).
+    // Its own cache: a forced bundle deletes the shared one under the other tests' dev servers.
+    const cacheDir = mkdtempSync(join(tmpdir(), 'wxauth-vite-cache-'))
+    const dev = launch({ WEB_PORT: String(await freePort()) }, [
+      'dev:mock',
+      '--force',
+      '--cache-dir',
+      cacheDir,
+    ])
+    await until(() => dev.output().includes('Forced re-optimization of dependencies'), 90_000)
+    process.kill(-dev.child.pid!, 'SIGINT')
+    expect(await dev.exited).toBe(0)
+    expect(dev.output()).not.toMatch(/ERR_PNPM|ELIFECYCLE|Error|\(!\)|\n\s+at /)
+    rmSync(cacheDir, { recursive: true, force: true })
   }, 120_000)
 
   it('names the variable to change when a port is busy, in one line, and starts nothing', async () => {

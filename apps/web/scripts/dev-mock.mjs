@@ -5,12 +5,22 @@
  *
  * Run by package.json with `node --conditions=source --import tsx`, so the plugin and the mock are
  * loaded from the workspace's TypeScript sources, as everywhere else in development (no build).
+ *
+ * Options: `--force` bundles the dependencies again, as `vite --force` does; `--cache-dir DIR` keeps
+ * that bundle in DIR instead of node_modules/.vite (a forced bundle first deletes the cache, from
+ * under any other dev server sharing it: the tests use their own).
  */
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
 import { createServer } from 'vite'
+import { quietStopLogger, stopOnSignals } from './quiet-stop.mjs'
 
 const WEB_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+
+const { values: args } = parseArgs({
+  options: { force: { type: 'boolean' }, 'cache-dir': { type: 'string' } },
+})
 
 const raw = process.env.WEB_PORT
 const port = raw === undefined || raw === '' ? 5173 : Number(raw)
@@ -19,18 +29,18 @@ if (!Number.isInteger(port) || port < 1 || port > 65535) {
   process.exit(1)
 }
 
-const server = await createServer({
+// Ctrl+C exits 0 even in the first seconds, while Vite is still starting (quiet-stop.mjs).
+let server = null
+stopOnSignals(() => server)
+server = await createServer({
   root: WEB_ROOT,
   configFile: join(WEB_ROOT, 'vite.config.ts'),
   mode: 'mock',
   server: { port },
+  customLogger: quietStopLogger(),
+  ...(args.force ? { optimizeDeps: { force: true } } : {}),
+  ...(args['cache-dir'] ? { cacheDir: resolve(args['cache-dir']) } : {}),
 })
 await server.listen()
 server.printUrls()
 server.bindCLIShortcuts({ print: true })
-
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, () => {
-    void server.close().then(() => process.exit(0))
-  })
-}
