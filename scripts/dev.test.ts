@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest'
 import { freePort } from './test-services.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -124,6 +124,7 @@ describe('pnpm dev', () => {
     // (a child in the same group, stopped by the same Ctrl+C) is busy (apps/web/scripts/quiet-stop.mjs).
     // Its own cache: a forced bundle deletes the shared one under the other tests' dev servers.
     const cacheDir = mkdtempSync(join(tmpdir(), 'wxauth-vite-cache-'))
+    onTestFinished(() => rmSync(cacheDir, { recursive: true, force: true }))
     const dev = launch({ WEB_PORT: String(await freePort()) }, [
       'dev:mock',
       '--force',
@@ -134,7 +135,6 @@ describe('pnpm dev', () => {
     process.kill(-dev.child.pid!, 'SIGINT')
     expect(await dev.exited).toBe(0)
     expect(dev.output()).not.toMatch(/ERR_PNPM|ELIFECYCLE|Error|\(!\)|\n\s+at /)
-    rmSync(cacheDir, { recursive: true, force: true })
   }, 120_000)
 
   it('names the variable to change when a port is busy, in one line, and starts nothing', async () => {

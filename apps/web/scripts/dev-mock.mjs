@@ -14,7 +14,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { createServer } from 'vite'
-import { quietStopLogger, stopOnSignals } from './quiet-stop.mjs'
+import { quietStop } from './quiet-stop.mjs'
 
 const WEB_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -31,13 +31,13 @@ if (!Number.isInteger(port) || port < 1 || port > 65535) {
 
 // Ctrl+C exits 0 even in the first seconds, while Vite is still starting (quiet-stop.mjs).
 let server = null
-stopOnSignals(() => server)
+const customLogger = quietStop(() => server)
 server = await createServer({
   root: WEB_ROOT,
   configFile: join(WEB_ROOT, 'vite.config.ts'),
   mode: 'mock',
   server: { port },
-  customLogger: quietStopLogger(),
+  customLogger,
   ...(args.force ? { optimizeDeps: { force: true } } : {}),
   ...(args['cache-dir'] ? { cacheDir: resolve(args['cache-dir']) } : {}),
 })

@@ -27,10 +27,21 @@ function unlessStopping(report) {
 const messageOf = (reason) => String(reason instanceof Error ? reason.message : reason)
 
 /**
- * A Vite logger that holds esbuild's "stopped" messages as above (for `createServer({ customLogger })`),
- * and a handler for the rejection they come with. Call before the server starts.
+ * Install the stop handling, before the server starts: SIGINT/SIGTERM close the server (once
+ * `getServer()` has one), then exit 0; esbuild's "stopped" rejections and log lines are held as
+ * above. Returns the Vite logger that holds them (`createServer({ customLogger })`).
+ * (close-with-grace, used by @wxauth/fastify, would exit 1 on exactly those rejections.)
  */
-export function quietStopLogger() {
+export function quietStop(getServer) {
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => {
+      stopping = true
+      const exit = () => process.exit(0)
+      const server = getServer()
+      if (server) void server.close().then(exit, exit)
+      else exit()
+    })
+  }
   process.on('unhandledRejection', (reason) => {
     if (!ESBUILD_STOPPED.test(messageOf(reason))) throw reason // Node's own behaviour
     unlessStopping(() => {
@@ -47,17 +58,4 @@ export function quietStopLogger() {
     }
   }
   return logger
-}
-
-/** On SIGINT/SIGTERM: close the server (when there is one yet), then exit 0. */
-export function stopOnSignals(getServer) {
-  for (const signal of ['SIGINT', 'SIGTERM']) {
-    process.once(signal, () => {
-      stopping = true
-      const exit = () => process.exit(0)
-      const server = getServer()
-      if (server) void server.close().then(exit, exit)
-      else exit()
-    })
-  }
 }
