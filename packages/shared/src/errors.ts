@@ -67,14 +67,17 @@ export const ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   INTERNAL_ERROR: 'Internal server error',
 }
 
+/**
+ * One of the contract's codes. An own key, not `in`: `'constructor' in ERROR_STATUS` is true, and a
+ * body (or a stored outcome) saying `"code": "constructor"` must not pass for one.
+ */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERROR_STATUS, value)
+}
+
 /** Narrow an unknown JSON body to the error contract. */
 export function isErrorBody(value: unknown): value is ErrorBody {
   if (typeof value !== 'object' || value === null) return false
   const v = value as Record<string, unknown>
-  return (
-    typeof v.statusCode === 'number' &&
-    typeof v.code === 'string' &&
-    v.code in ERROR_STATUS &&
-    typeof v.message === 'string'
-  )
+  return typeof v.statusCode === 'number' && isErrorCode(v.code) && typeof v.message === 'string'
 }

@@ -5,6 +5,7 @@ import {
   ERROR_MESSAGES,
   ERROR_STATUS,
   isErrorBody,
+  isErrorCode,
   type ErrorBody,
 } from '../src/index.js'
 import {
@@ -57,6 +58,15 @@ describe('error contract', () => {
     expect(isErrorBody({ statusCode: 401, code: 'NOPE', message: '' })).toBe(false)
     expect(isErrorBody(null)).toBe(false)
     expect(isErrorBody('AUTH_REQUIRED')).toBe(false)
+  })
+
+  it('takes only the contract codes, not what every object inherits', () => {
+    for (const code of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect(isErrorCode(code)).toBe(false)
+      expect(isErrorBody({ statusCode: 500, code, message: '' })).toBe(false)
+    }
+    expect(isErrorCode('CODE_USED')).toBe(true)
+    expect(isErrorCode(401)).toBe(false)
   })
 })
 

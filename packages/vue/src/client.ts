@@ -13,8 +13,13 @@
  * to switch the code handling off.
  */
 import { ofetch, type $Fetch, type FetchOptions } from 'ofetch'
-import { CODE_HEADER, STATE_HEADER, isErrorBody, type ErrorCode } from '@wxauth/shared'
-import { actionForFailure, type ApiFailure, type AuthAction } from './error-actions.js'
+import { CODE_HEADER, STATE_HEADER, type ErrorCode } from '@wxauth/shared'
+import {
+  actionForFailure,
+  contractCodeOf,
+  type ApiFailure,
+  type AuthAction,
+} from './error-actions.js'
 import type { PendingCode } from './landing.js'
 
 /**
@@ -88,8 +93,7 @@ async function readErrorCode(response: Response): Promise<[Response, ErrorCode |
   }
   let code: ErrorCode | null = null
   try {
-    const body: unknown = JSON.parse(text)
-    if (isErrorBody(body)) code = body.code
+    code = contractCodeOf(JSON.parse(text))
   } catch {
     // not JSON (a proxy's HTML error page): the status decides
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ERROR_CODES } from '@wxauth/shared'
-import { actionForFailure } from './error-actions.js'
+import { actionForFailure, contractCodeOf } from './error-actions.js'
 
 const http = (code: (typeof ERROR_CODES)[number] | null, status = 401) =>
   actionForFailure({ kind: 'http', status, code })
@@ -46,5 +46,27 @@ describe('actionForFailure', () => {
     expect(http('VALIDATION_ERROR', 400)).toEqual({ type: 'none' })
     expect(http('NOT_FOUND', 404)).toEqual({ type: 'none' })
     expect(http(null, 404)).toEqual({ type: 'none' })
+  })
+})
+
+describe('contractCodeOf', () => {
+  it('reads every contract code off an error body', () => {
+    for (const code of ERROR_CODES) {
+      expect(contractCodeOf({ statusCode: 400, code, message: '' })).toBe(code)
+    }
+  })
+
+  it('is null for anything else, inherited keys included', () => {
+    for (const body of [
+      null,
+      'AUTH_REQUIRED',
+      { code: 'NOPE' },
+      { code: 401 },
+      { code: 'constructor' },
+      { code: 'toString' },
+      { message: 'no code' },
+    ]) {
+      expect(contractCodeOf(body)).toBeNull()
+    }
   })
 })

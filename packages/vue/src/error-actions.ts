@@ -48,6 +48,17 @@ const BY_CODE: Record<ErrorCode, AuthAction> = {
   UNSUPPORTED_MEDIA_TYPE: { type: 'none' },
 }
 
+/**
+ * The contract code of an error body, or `null`. Checked against this table, which names every code
+ * (the compiler sees to that): the browser carries no second list of them.
+ */
+export function contractCodeOf(body: unknown): ErrorCode | null {
+  const code = typeof body === 'object' && body !== null ? (body as { code?: unknown }).code : null
+  return typeof code === 'string' && Object.prototype.hasOwnProperty.call(BY_CODE, code)
+    ? (code as ErrorCode)
+    : null
+}
+
 /** The action for a failure. A 5xx without a contract body (a proxy's 502) counts as "server". */
 export function actionForFailure(failure: ApiFailure): AuthAction {
   if (failure.kind === 'network') return { type: 'unavailable', reason: 'network' }

@@ -6,7 +6,7 @@
  * its code hash): reading Redis is not enough to take over a fresh session.
  * @see https://developers.weixin.qq.com/doc/service/guide/h5/auth.html (code: single use, 5 minutes)
  */
-import { ERROR_STATUS, type ErrorCode, type Scope } from '@wxauth/shared'
+import { isErrorCode, type Scope } from '@wxauth/shared'
 import type { RedisConnection } from './connection.js'
 import type { Sealer } from '../../util/sealer.js'
 import type { CodeOutcome, CodeOutcomeCache } from '../coordination.js'
@@ -37,10 +37,10 @@ function parseOutcome(json: string): CodeOutcome | null {
       stateHash: v.stateHash,
     }
   }
-  if (v.ok === false && typeof v.code === 'string' && v.code in ERROR_STATUS) {
+  if (v.ok === false && isErrorCode(v.code)) {
     return {
       ok: false,
-      code: v.code as ErrorCode,
+      code: v.code,
       message: typeof v.message === 'string' ? v.message : '',
       stateHash: v.stateHash,
     }
