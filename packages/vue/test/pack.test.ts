@@ -6,16 +6,28 @@
  * - Node runs the built ESM in a happy-dom page: createWechatAuth cleans the landing URL, a mounted
  *   app sends the code headers to a real HTTP server and becomes ready, and a cancelled landing
  *   renders the packaged screen;
- * - the workspace's TypeScript checks the README's quick start against the shipped declarations.
- * Needs the npm registry (CI has it); every step has a time limit.
+ * - the workspace's TypeScript checks the README's quick start against the shipped declarations;
+ * - the adopter's own Vite runs the mock BFF of `@wxauth/vue/mock/vite` (`vite --mode mock`), and
+ *   Chromium logs in through its service worker and its mock consent page.
+ * Needs the npm registry (CI has it) and Chromium (skipped with a warning only outside CI); every
+ * step has a time limit.
  */
-import { execFile } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { execFile, spawn } from 'node:child_process'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
+import { chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 const run = promisify(execFile)
@@ -128,6 +140,99 @@ export const screen: string = WechatAuthScreen
 export const text: string = useWechatAuth().status.value
 `
 
+/** The adopter's front end for `vite --mode mock`: a page, its app, its Vite config. */
+const MOCK_APP = {
+  'index.html': `<!doctype html>
+<html lang="zh-CN">
+<head><meta charset="utf-8"><title>adopter</title></head>
+<body><div id="app"></div><script type="module" src="/src/main.js"></script></body>
+</html>
+`,
+  'src/main.js': `import { createApp, h } from 'vue'
+import { createPinia } from 'pinia'
+import { WechatAuthScreen, createWechatAuth, useWechatAuth } from '@wxauth/vue'
+import '@wxauth/vue/style.css'
+
+const auth = createWechatAuth({ baseURL: '/api' })
+const App = {
+  setup() {
+    const { status, user, screen, ensureLoaded } = useWechatAuth()
+    void ensureLoaded()
+    return () => h('main', [
+      h('p', { id: 'status' }, status.value.kind),
+      h('p', { id: 'nickname' }, user.value?.nickname ?? ''),
+      screen.value ? h(WechatAuthScreen) : null,
+    ])
+  },
+}
+createApp(App).use(createPinia()).use(auth).mount('#app')
+`,
+  'vite.config.mjs': `import { defineConfig } from 'vite'
+import vue from '@vitejs/plugin-vue'
+import { wechatAuthMock } from '@wxauth/vue/mock/vite'
+
+export default defineConfig({ plugins: [vue(), wechatAuthMock({ baseURL: '/api' })] })
+`,
+  // \`vite --mode mock\` on a free port, which it prints
+  'serve.mjs': `import { createServer } from 'vite'
+
+const server = await createServer({ mode: 'mock', server: { host: '127.0.0.1', port: 0 } })
+await server.listen()
+console.log('LISTENING ' + server.httpServer.address().port)
+const stop = () => server.close().then(() => process.exit(0))
+process.on('SIGTERM', stop)
+process.on('SIGINT', stop)
+`,
+}
+
+const CHROME_PATH = process.env.CHROME_PATH || '/usr/bin/chromium'
+/** Outside CI a missing Chromium skips the browser test, loudly; in CI it fails it. */
+const BROWSER_MISSING = !existsSync(CHROME_PATH) && process.env.CI !== 'true'
+if (BROWSER_MISSING) {
+  console.warn(`\n[pack] SKIPPED the mock test: no Chromium at ${CHROME_PATH} (set CHROME_PATH)\n`)
+}
+
+/** Start the adopter's `serve.mjs`; resolves with its origin once Vite listens. */
+async function startAdopterVite(cwd: string): Promise<{ origin: string; stop(): Promise<void> }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' }
+  delete env.NODE_ENV // Vitest's \`test\`: the dev server decides its own
+  const child = spawn(process.execPath, ['serve.mjs'], {
+    cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  const exited = new Promise<void>((done) => child.once('exit', () => done()))
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null) return
+    child.kill('SIGTERM')
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
+    await exited
+    clearTimeout(timer)
+  }
+  const port = await new Promise<string>((resolvePort, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`vite did not listen in 60 s:\n${output}`)),
+      60_000,
+    )
+    const read = (chunk: Buffer) => {
+      output += chunk.toString('utf8')
+      const match = /LISTENING (\d+)/.exec(output)
+      if (match) {
+        clearTimeout(timer)
+        resolvePort(match[1]!)
+      }
+    }
+    child.stdout.on('data', read)
+    child.stderr.on('data', read)
+    void exited.then(() => reject(new Error(`vite exited:\n${output}`)))
+  }).catch(async (error: unknown) => {
+    await stop()
+    throw error
+  })
+  return { origin: `http://127.0.0.1:${port}`, stop }
+}
+
 const TSCONFIG = {
   compilerOptions: {
     target: 'ES2020',
@@ -174,6 +279,10 @@ describe('pnpm pack → npm install outside the workspace', () => {
           vue: versionOf('vue'),
           pinia: versionOf('pinia'),
           'happy-dom': versionOf('happy-dom'),
+          // a front-end developer's mock setup (README: "Front-end work without a BFF")
+          vite: versionOf('vite'),
+          '@vitejs/plugin-vue': versionOf('@vitejs/plugin-vue'),
+          msw: versionOf('msw'),
         },
         // @wxauth/vue's "@wxauth/shared": "^0.1.0" is the tarball above, never the registry
         overrides: { '@wxauth/shared': local(shared) },
@@ -182,6 +291,8 @@ describe('pnpm pack → npm install outside the workspace', () => {
     writeFileSync(join(project, 'check.mjs'), CHECK_MJS)
     writeFileSync(join(project, 'usage.ts'), USAGE_TS)
     writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(TSCONFIG))
+    mkdirSync(join(project, 'src'))
+    for (const [file, text] of Object.entries(MOCK_APP)) writeFileSync(join(project, file), text)
     await run(
       'npm',
       ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'],
@@ -228,4 +339,46 @@ describe('pnpm pack → npm install outside the workspace', () => {
     }).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? String(error) }))
     expect(result.stdout).toBe('')
   })
+
+  it.skipIf(BROWSER_MISSING)(
+    "runs the mock BFF from the tarball in the adopter's Vite: a silent login in Chromium",
+    async () => {
+      const vite = await startAdopterVite(project)
+      const browser = await chromium.launch({
+        executablePath: CHROME_PATH,
+        headless: true,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+      })
+      try {
+        // Before any service worker: the plugin answers the API itself, in the error contract.
+        const direct = await fetch(`${vite.origin}/api/me`)
+        expect(direct.status).toBe(404)
+        expect(((await direct.json()) as { code: string }).code).toBe('NOT_FOUND')
+        const worker = await fetch(`${vite.origin}/mockServiceWorker.js`)
+        expect(worker.status).toBe(200)
+        expect(worker.headers.get('content-type')).toMatch(/javascript/)
+
+        const page = await browser.newPage()
+        const visited: string[] = []
+        page.on('framenavigated', (frame) => {
+          if (frame === page.mainFrame()) visited.push(new URL(frame.url()).pathname)
+        })
+        await page.goto(`${vite.origin}/?mock=returning`)
+        // 401 from the mock → the mock consent page (silent for snsapi_base) → back with a code →
+        // the persona's stored profile
+        await page.waitForFunction(
+          () => document.querySelector('#status')?.textContent === 'ready',
+          undefined,
+          { timeout: 60_000 },
+        )
+        expect(await page.textContent('#nickname')).not.toBe('')
+        expect(visited).toContain('/__mock-wechat/connect/oauth2/authorize')
+        expect(new URL(page.url()).searchParams.has('code')).toBe(false)
+      } finally {
+        await browser.close()
+        await vite.stop()
+      }
+    },
+    120_000,
+  )
 })
