@@ -3,11 +3,13 @@
  * worker. The build is the one the BFF serves (scripts/build-spa.mjs, mode `production`); every
  * file of it is searched for what only the mock has. The same search over the mock's own sources
  * (and the personas it shares with the simulator) finds every marker, so a marker that stopped
- * meaning anything fails here too.
+ * meaning anything fails here too. The same build is held to its weight budget
+ * (scripts/bundle-size.ts).
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CSS_BUDGET, INITIAL_BUDGET, bundleSizes, kB } from '../../scripts/bundle-size.js'
 import { buildSpa, removeDir } from '../support/stack.js'
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..', '..')
@@ -62,6 +64,17 @@ describe('the production build', () => {
     expect(files.some((file) => file.endsWith('.js'))).toBe(true)
     expect(files.filter((file) => /mockServiceWorker|\bmsw\b/i.test(file))).toEqual([])
     expect(markersIn(dist!, files)).toEqual({})
+  })
+
+  it(`stays within its weight budget: initial JS ≤ ${kB(INITIAL_BUDGET)} gzip, CSS ≤ ${kB(CSS_BUDGET)}`, () => {
+    const sizes = bundleSizes(dist!)
+    // the figures, so a failure says by how much
+    const report = `initial ${kB(sizes.initial)} (${sizes.initialFiles.join(', ')}), CSS ${kB(sizes.css)}`
+    // the entry alone, no modulepreloaded chunk (vite.config.ts's MODULE_PRELOAD relies on that)
+    expect(sizes.initialFiles, report).toHaveLength(1)
+    expect(sizes.initial, report).toBeLessThanOrEqual(INITIAL_BUDGET)
+    expect(sizes.css, report).toBeLessThanOrEqual(CSS_BUDGET)
+    expect(sizes.totalJs, report).toBeGreaterThan(sizes.initial) // lazy chunks exist beside it
   })
 
   it('the markers are the mock’s: its sources have every one of them', () => {
