@@ -138,8 +138,15 @@ describe.skipIf(skipWithoutChrome())('JS-SDK sharing in the WeChat browser', () 
     expect(calls.share).toEqual([
       expect.objectContaining({ title, link: `${suite.stack.origin}/` }),
     ])
-    // The demo activity's cover is a data: URI, which WeChat cannot fetch: no thumbnail then.
-    expect(calls.share[0]?.imgUrl).toBe('')
+    // The demo activity's cover is a data: URI, which WeChat cannot fetch: the app's icon instead,
+    // an image the BFF serves
+    const icon = `${suite.stack.origin}/share-icon.png`
+    expect(calls.share[0]?.imgUrl).toBe(icon)
+    expect(calls.timeline[0]?.imgUrl).toBe(icon)
+    const served = await fetch(icon)
+    expect(served.status).toBe(200)
+    expect(served.headers.get('content-type')).toBe('image/png')
+    expect((await served.arrayBuffer()).byteLength).toBeGreaterThan(1000)
     expect(calls.timeline).toEqual([
       expect.objectContaining({ title, link: `${suite.stack.origin}/` }),
     ])

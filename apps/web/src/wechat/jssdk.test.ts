@@ -106,12 +106,12 @@ describe('activityShareContent', () => {
     })
   })
 
-  it('never offers a data: URI as the thumbnail (WeChat fetches it by URL)', () => {
+  it('never offers a data: URI as the thumbnail (WeChat fetches it by URL): the app icon then', () => {
     const content = activityShareContent(
       { title: 'T', description: 'd', coverUrl: 'data:image/svg+xml;charset=utf-8,%3Csvg%2F%3E' },
-      'https://h5.example.com/',
+      'https://h5.example.com/me?x=1',
     )
-    expect(content.imgUrl).toBe('')
+    expect(content.imgUrl).toBe('https://h5.example.com/share-icon.png')
   })
 
   it('shortens a long description and tolerates a missing cover', () => {
@@ -121,7 +121,7 @@ describe('activityShareContent', () => {
     )
     expect(content.desc).toHaveLength(120)
     expect(content.desc.endsWith('…')).toBe(true)
-    expect(content.imgUrl).toBe('')
+    expect(content.imgUrl).toBe('https://h5.example.com/share-icon.png')
   })
 })
 

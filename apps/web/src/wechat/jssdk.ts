@@ -18,7 +18,7 @@ import {
   type JssdkConfigResponse,
 } from '@wxauth/shared'
 import type { RouterMode } from '@wxauth/vue'
-import { ROUTER_MODE } from '../config.js'
+import { BASE_URL, ROUTER_MODE } from '../config.js'
 
 /** The official JS-SDK, 1.6.0 (步骤二：引入JS文件). */
 export const JSSDK_SCRIPT_URL = 'https://res.wx.qq.com/open/js/jweixin-1.6.0.js'
@@ -86,20 +86,28 @@ export function shareLink(href: string, mode: RouterMode): string {
 /** WeChat cuts a share description after a few lines; longer text only costs bytes. */
 const SHARE_DESC_MAX = 120
 
-/** The share card of an activity: its title, the start of its description, its cover (absolute). */
+/**
+ * The thumbnail of a card whose activity has no cover WeChat can fetch (public/share-icon.png, the
+ * cover's check mark, square as WeChat shows it), under the app's base path.
+ */
+export const SHARE_ICON_PATH = `${BASE_URL}share-icon.png`
+
+/**
+ * The share card of an activity: its title, the start of its description, and as its thumbnail
+ * the cover, or the app's icon when the cover is no http(s) URL: WeChat fetches the image itself,
+ * so a `data:` URI (the demo's cover) would leave the card with a blank square.
+ */
 export function activityShareContent(
   activity: Pick<ActivityResponse, 'title' | 'description' | 'coverUrl'>,
   href: string,
 ): ShareContent {
   const desc = activity.description.replace(/\s+/g, ' ').trim()
-  // WeChat fetches the thumbnail itself: only an http(s) URL works (not a data: URI). Without one
-  // it shows its default thumbnail.
-  let imgUrl = ''
+  let imgUrl = new URL(SHARE_ICON_PATH, href).href
   try {
     const cover = new URL(activity.coverUrl, href)
     if (activity.coverUrl && /^https?:$/.test(cover.protocol)) imgUrl = cover.href
   } catch {
-    // an unusable cover URL: the default thumbnail
+    // an unusable cover URL: the icon
   }
   return {
     title: activity.title,
