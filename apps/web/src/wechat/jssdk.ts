@@ -95,7 +95,7 @@ export const SHARE_ICON_PATH = `${BASE_URL}share-icon.png`
 /**
  * The share card of an activity: its title, the start of its description, and as its thumbnail
  * the cover, or the app's icon when the cover is no http(s) URL: WeChat fetches the image itself,
- * so a `data:` URI (the demo's cover) would leave the card with a blank square.
+ * so a `data:` URI (the demo's cover) would leave the card with WeChat's generic thumbnail.
  */
 export function activityShareContent(
   activity: Pick<ActivityResponse, 'title' | 'description' | 'coverUrl'>,
