@@ -7,8 +7,9 @@
  *   app sends the code headers to a real HTTP server and becomes ready, and a cancelled landing
  *   renders the packaged screen;
  * - the workspace's TypeScript checks the README's quick start against the shipped declarations;
- * - the adopter's own Vite runs the mock BFF of `@wxauth/vue/mock/vite` (`vite --mode mock`), and
- *   Chromium logs in through its service worker and its mock consent page.
+ * - the adopter's own Vite runs the mock BFF of `@wxauth/vue/mock/vite` (`vite --mode mock`) with
+ *   a business route of its own, as the README sets it up, and Chromium logs in through the
+ *   service worker and the mock consent page, then gets that route's answer.
  * Needs the npm registry (CI has it) and Chromium (skipped with a warning only outside CI); every
  * step has a time limit.
  */
@@ -37,9 +38,8 @@ const require = createRequire(import.meta.url)
 
 /** The version the workspace uses, so npm can often answer from its cache. */
 function versionOf(name: string): string {
-  const pkg = JSON.parse(
-    readFileSync(require.resolve(`${name}/package.json`, { paths: [VUE_ROOT] }), 'utf8'),
-  )
+  // read from node_modules: some packages (typebox) do not export their package.json
+  const pkg = JSON.parse(readFileSync(join(VUE_ROOT, 'node_modules', name, 'package.json'), 'utf8'))
   return (pkg as { version: string }).version
 }
 
@@ -148,7 +148,7 @@ const MOCK_APP = {
 <body><div id="app"></div><script type="module" src="/src/main.js"></script></body>
 </html>
 `,
-  'src/main.js': `import { createApp, h } from 'vue'
+  'src/main.js': `import { createApp, h, ref } from 'vue'
 import { createPinia } from 'pinia'
 import { WechatAuthScreen, createWechatAuth, useWechatAuth } from '@wxauth/vue'
 import '@wxauth/vue/style.css'
@@ -156,11 +156,16 @@ import '@wxauth/vue/style.css'
 const auth = createWechatAuth({ baseURL: '/api' })
 const App = {
   setup() {
-    const { status, user, screen, ensureLoaded } = useWechatAuth()
+    const { status, user, screen, api, ensureLoaded } = useWechatAuth()
+    const orders = ref(null)
+    // what a router guard and a page do: the session, and a business call beside it (the first
+    // of them to fail starts the login; back with a code, both carry it)
     void ensureLoaded()
+    api('/orders').then((list) => (orders.value = list), () => {})
     return () => h('main', [
       h('p', { id: 'status' }, status.value.kind),
       h('p', { id: 'nickname' }, user.value?.nickname ?? ''),
+      h('p', { id: 'orders' }, orders.value === null ? '' : JSON.stringify(orders.value)),
       screen.value ? h(WechatAuthScreen) : null,
     ])
   },
@@ -171,7 +176,24 @@ createApp(App).use(createPinia()).use(auth).mount('#app')
 import vue from '@vitejs/plugin-vue'
 import { wechatAuthMock } from '@wxauth/vue/mock/vite'
 
-export default defineConfig({ plugins: [vue(), wechatAuthMock({ baseURL: '/api' })] })
+export default defineConfig({
+  plugins: [vue(), wechatAuthMock({ mock: '/mock/index.js', baseURL: '/api' })],
+})
+`,
+  // the README's business route: a handler behind the real requireUser, answered by its schema
+  'mock/index.js': `import { http } from 'msw'
+import Type from 'typebox'
+
+const Orders = Type.Array(Type.Object({ id: Type.Number(), buyer: Type.String() }))
+export default {
+  baseURL: '/api',
+  handlers: (mock) => [
+    http.get(
+      mock.path('/orders'),
+      mock.requireUser(({ wechatUser }) => mock.json(Orders, [{ id: 1, buyer: wechatUser.nickname }])),
+    ),
+  ],
+}
 `,
   // \`vite --mode mock\` on a free port, which it prints
   'serve.mjs': `import { createServer } from 'vite'
@@ -279,10 +301,11 @@ describe('pnpm pack → npm install outside the workspace', () => {
           vue: versionOf('vue'),
           pinia: versionOf('pinia'),
           'happy-dom': versionOf('happy-dom'),
-          // a front-end developer's mock setup (README: "Front-end work without a BFF")
+          // a front-end developer's mock setup (README: "Front-end only: the mock BFF")
           vite: versionOf('vite'),
           '@vitejs/plugin-vue': versionOf('@vitejs/plugin-vue'),
           msw: versionOf('msw'),
+          typebox: versionOf('typebox'),
         },
         // @wxauth/vue's "@wxauth/shared": "^0.1.0" is the tarball above, never the registry
         overrides: { '@wxauth/shared': local(shared) },
@@ -291,7 +314,7 @@ describe('pnpm pack → npm install outside the workspace', () => {
     writeFileSync(join(project, 'check.mjs'), CHECK_MJS)
     writeFileSync(join(project, 'usage.ts'), USAGE_TS)
     writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(TSCONFIG))
-    mkdirSync(join(project, 'src'))
+    for (const dir of ['src', 'mock']) mkdirSync(join(project, dir))
     for (const [file, text] of Object.entries(MOCK_APP)) writeFileSync(join(project, file), text)
     await run(
       'npm',
@@ -341,7 +364,7 @@ describe('pnpm pack → npm install outside the workspace', () => {
   })
 
   it.skipIf(BROWSER_MISSING)(
-    "runs the mock BFF from the tarball in the adopter's Vite: a silent login in Chromium",
+    "runs the mock BFF from the tarball in the adopter's Vite: a silent login and a business route",
     async () => {
       const vite = await startAdopterVite(project)
       const browser = await chromium.launch({
@@ -364,14 +387,19 @@ describe('pnpm pack → npm install outside the workspace', () => {
           if (frame === page.mainFrame()) visited.push(new URL(frame.url()).pathname)
         })
         await page.goto(`${vite.origin}/?mock=returning`)
-        // 401 from the mock → the mock consent page (silent for snsapi_base) → back with a code →
-        // the persona's stored profile
+        // /orders: 401 from the mock → the mock consent page (silent for snsapi_base) → back with a
+        // code → the persona's stored profile, and the app's own handler answers the next call
         await page.waitForFunction(
           () => document.querySelector('#status')?.textContent === 'ready',
           undefined,
           { timeout: 60_000 },
         )
-        expect(await page.textContent('#nickname')).not.toBe('')
+        const nickname = await page.textContent('#nickname')
+        expect(nickname).not.toBe('')
+        await page.waitForFunction(() => document.querySelector('#orders')?.textContent !== '')
+        expect(JSON.parse((await page.textContent('#orders')) ?? '')).toEqual([
+          { id: 1, buyer: nickname },
+        ])
         expect(visited).toContain('/__mock-wechat/connect/oauth2/authorize')
         expect(new URL(page.url()).searchParams.has('code')).toBe(false)
       } finally {
