@@ -13,7 +13,7 @@
  * Needs the npm registry (CI has it) and Chromium (skipped with a warning only outside CI); every
  * step has a time limit.
  */
-import { execFile, spawn } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import {
   existsSync,
   mkdirSync,
@@ -30,6 +30,7 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runLogged } from '../../../scripts/child-process.js'
 
 const run = promisify(execFile)
 const VUE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
@@ -214,17 +215,15 @@ if (BROWSER_MISSING) {
   console.warn(`\n[pack] SKIPPED the mock test: no Chromium at ${CHROME_PATH} (set CHROME_PATH)\n`)
 }
 
-/** Start the adopter's `serve.mjs`; resolves with its origin once Vite listens. */
+/** Start the adopter's `serve.mjs` and wait until Vite listens; `stop()` ends it. */
 async function startAdopterVite(cwd: string): Promise<{ origin: string; stop(): Promise<void> }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' }
-  delete env.NODE_ENV // Vitest's \`test\`: the dev server decides its own
-  const child = spawn(process.execPath, ['serve.mjs'], {
-    cwd,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  const exited = new Promise<void>((done) => child.once('exit', () => done()))
+  // NODE_ENV unset (Vitest's is `test`): the dev server decides its own
+  const { child, output, exited } = runLogged(
+    process.execPath,
+    ['serve.mjs'],
+    { NO_COLOR: '1' },
+    { cwd },
+  )
   const stop = async (): Promise<void> => {
     if (child.exitCode !== null) return
     child.kill('SIGTERM')
@@ -232,27 +231,16 @@ async function startAdopterVite(cwd: string): Promise<{ origin: string; stop(): 
     await exited
     clearTimeout(timer)
   }
-  const port = await new Promise<string>((resolvePort, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`vite did not listen in 60 s:\n${output}`)),
-      60_000,
-    )
-    const read = (chunk: Buffer) => {
-      output += chunk.toString('utf8')
-      const match = /LISTENING (\d+)/.exec(output)
-      if (match) {
-        clearTimeout(timer)
-        resolvePort(match[1]!)
-      }
+  const until = Date.now() + 60_000
+  let match: RegExpExecArray | null = null
+  while (!(match = /LISTENING (\d+)/.exec(output()))) {
+    if (Date.now() > until || child.exitCode !== null) {
+      await stop()
+      throw new Error(`the adopter's vite did not start:\n${output()}`)
     }
-    child.stdout.on('data', read)
-    child.stderr.on('data', read)
-    void exited.then(() => reject(new Error(`vite exited:\n${output}`)))
-  }).catch(async (error: unknown) => {
-    await stop()
-    throw error
-  })
-  return { origin: `http://127.0.0.1:${port}`, stop }
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  return { origin: `http://127.0.0.1:${match[1]}`, stop }
 }
 
 const TSCONFIG = {
@@ -314,8 +302,10 @@ describe('pnpm pack → npm install outside the workspace', () => {
     writeFileSync(join(project, 'check.mjs'), CHECK_MJS)
     writeFileSync(join(project, 'usage.ts'), USAGE_TS)
     writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(TSCONFIG))
-    for (const dir of ['src', 'mock']) mkdirSync(join(project, dir))
-    for (const [file, text] of Object.entries(MOCK_APP)) writeFileSync(join(project, file), text)
+    for (const [file, text] of Object.entries(MOCK_APP)) {
+      mkdirSync(dirname(join(project, file)), { recursive: true })
+      writeFileSync(join(project, file), text)
+    }
     await run(
       'npm',
       ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'],
